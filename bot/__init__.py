@@ -1,0 +1,1 @@
+"""The Discord bot and the terminal chat: questions in, quoted passages out."""

@@ -1,0 +1,32 @@
+"""The bot's settings: the index settings plus Discord's, from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, SecretStr
+
+from index.settings import IndexSettings
+
+DISCORD_API_BASE = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+
+
+class BotSettings(IndexSettings):
+    """Everything `qa-bot` reads; the token has no default and is never logged."""
+
+    discord_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("DISCORD_TOKEN", "QA_DISCORD_TOKEN"), repr=False
+    )
+    discord_api_base: str = Field(
+        DISCORD_API_BASE, validation_alias=AliasChoices("DISCORD_API_BASE", "QA_DISCORD_API_BASE")
+    )
+    discord_gateway_url: str = Field(
+        DISCORD_GATEWAY_URL, validation_alias=AliasChoices("DISCORD_GATEWAY_URL", "QA_DISCORD_GATEWAY_URL")
+    )
+    dev_guild_id: int | None = Field(None, description="Sync slash commands to this guild only.")
+    sharded: bool = Field(False, description="Use AutoShardedBot (needed past 2,500 servers).")
+    passages_per_answer: int = Field(3, ge=1, le=10, description="Passages quoted in one answer.")
+    cooldown_seconds: float = Field(10.0, ge=0, description="Per-user pause between questions.")
+    allowed_channels: list[int] = Field(default_factory=list, description="Channel ids; empty = everywhere.")
+    max_question_chars: int = Field(500, ge=10, description="Longer questions are refused.")
+    allow_dms: bool = Field(True, description="Answer questions sent in direct messages.")
+    index_poll_seconds: float = Field(30.0, ge=0, description="How often to look for a new index; 0 = never.")

@@ -1,0 +1,1 @@
+"""Articles to a searchable passage index: ingestion, splitting, embedding, storage, retrieval."""

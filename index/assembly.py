@@ -1,0 +1,46 @@
+"""Turns settings into the objects they describe: embedder, build options, retriever."""
+
+from __future__ import annotations
+
+from index.build import BuildOptions
+from index.embedder import Embedder, EmbedderOptions, load_embedder
+from index.loader import open_published
+from index.retriever import DEFAULT_MIN_SCORE, RetrievalOptions, Retriever
+from index.settings import IndexSettings
+from index.splitter import SplitSettings
+
+
+def embedder_from(settings: IndexSettings) -> Embedder:
+    options = EmbedderOptions(
+        query_prefix=settings.query_prefix,
+        passage_prefix=settings.passage_prefix,
+        device=settings.device,
+        batch_size=settings.batch_size,
+    )
+    return load_embedder(settings.embedding_model, options)
+
+
+def build_options_from(settings: IndexSettings, *, strict: bool = False) -> BuildOptions:
+    split = SplitSettings(
+        target_words=settings.passage_words,
+        max_words=max(settings.passage_words * 8 // 5, settings.passage_words + 10),
+        overlap_sentences=settings.passage_overlap,
+    )
+    return BuildOptions(
+        split=split,
+        embed_titles=settings.embed_titles,
+        keep_versions=settings.keep_versions,
+        max_article_bytes=settings.max_article_bytes,
+        strict=strict,
+    )
+
+
+def retrieval_options_from(settings: IndexSettings) -> RetrievalOptions:
+    min_score = DEFAULT_MIN_SCORE if settings.min_score is None else settings.min_score
+    return RetrievalOptions(min_score=min_score)
+
+
+def open_retriever(settings: IndexSettings, embedder: Embedder) -> Retriever:
+    """The published index under settings.index_dir, checked against the embedder's model."""
+    index = open_published(settings.index_dir, model=embedder.model_name, dimension=embedder.dimension)
+    return Retriever(index, embedder, retrieval_options_from(settings))

@@ -1,0 +1,61 @@
+"""Vectors already computed, keyed by (model, exact embedded text), so rebuilds embed only what changed."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.models import content_hash
+
+
+def cache_key(model: str, text: str) -> str:
+    return content_hash(model, text)
+
+
+class EmbeddingCache:
+    """A SQLite table of float32 vectors; vectors are raw bytes, never pickles."""
+
+    def __init__(self, path: Path, dimension: int) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._dimension = dimension
+        self._connection = sqlite3.connect(path)
+        self._connection.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, dimension INTEGER, vector BLOB)"
+        )
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT key, vector FROM vectors WHERE dimension = ? AND key IN ({marks})"
+            for key, blob in self._connection.execute(query, [self._dimension, *chunk]):
+                vector = np.frombuffer(blob, dtype=np.float32)
+                if vector.shape == (self._dimension,):
+                    found[key] = vector
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        rows = (
+            (key, self._dimension, np.ascontiguousarray(vector, dtype=np.float32).tobytes())
+            for key, vector in items
+        )
+        self._connection.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
+        self._connection.commit()
+
+    def keep_only(self, keys: Iterable[str]) -> int:
+        """Forget vectors no longer used by the published index; returns how many were dropped."""
+        self._connection.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+        self._connection.execute("DELETE FROM keep")
+        self._connection.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
+        dropped = self._connection.execute(
+            "DELETE FROM vectors WHERE key NOT IN (SELECT key FROM keep)"
+        ).rowcount
+        self._connection.commit()
+        return int(dropped)

@@ -1,0 +1,57 @@
+"""Open a published index version: check it, then hold its vectors, keywords and metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.build import LEXICAL_DIR, VECTORS_NAME
+from index.errors import IndexCorruptError
+from index.lexical import LexicalIndex
+from index.manifest import Manifest
+from index.passages_db import DB_NAME, PassageDatabase
+from index.vectors import VectorIndex
+from index.versions import IndexLocation
+
+
+@dataclass
+class LoadedIndex:
+    """One index version in memory, ready to search."""
+
+    directory: Path
+    manifest: Manifest
+    vectors: VectorIndex
+    lexical: LexicalIndex
+    database: PassageDatabase
+
+    @property
+    def version(self) -> str:
+        return self.directory.name
+
+    def close(self) -> None:
+        self.database.close()
+
+
+def open_index(directory: Path, *, model: str | None = None, dimension: int | None = None) -> LoadedIndex:
+    """Load one version directory, refusing a wrong model or a file that fails its checksum."""
+    manifest = Manifest.load(directory)
+    if model is not None:
+        manifest.check_model(model, dimension)
+    manifest.verify_files(directory)
+    try:
+        vectors = VectorIndex.load(directory / VECTORS_NAME)
+        lexical = LexicalIndex.load(directory / LEXICAL_DIR)
+    except (RuntimeError, OSError, ValueError) as error:
+        raise IndexCorruptError(
+            f"{directory} cannot be read ({error}): rebuild with `qa-index rebuild`"
+        ) from error
+    if vectors.count != manifest.passages or vectors.dimension != manifest.dimension:
+        raise IndexCorruptError(
+            f"{directory} holds {vectors.count} vectors, not {manifest.passages}: rebuild"
+        )
+    return LoadedIndex(directory, manifest, vectors, lexical, PassageDatabase(directory / DB_NAME))
+
+
+def open_published(index_dir: Path, *, model: str | None = None, dimension: int | None = None) -> LoadedIndex:
+    """Load the version that INDEX_DIR/CURRENT points to."""
+    return open_index(IndexLocation(index_dir).current(), model=model, dimension=dimension)

@@ -1,0 +1,123 @@
+"""Question → ranked passages: dense and keyword search fused, near-duplicates dropped, abstention."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from index import fusion
+from index.embedder import Embedder
+from index.highlight import highlight_spans
+from index.loader import LoadedIndex
+from index.models import Passage
+from index.passages_db import ArticleInfo
+
+# Default relevance below which the bot says it found nothing (calibrated in docs/retrieval.md).
+DEFAULT_MIN_SCORE = 0.35
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One quoted passage with its relevance and the sentences that best answer the question."""
+
+    row: int
+    passage: Passage
+    article: ArticleInfo
+    score: float
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot shows: the passages, or an abstention when none is relevant enough."""
+
+    question: str
+    hits: list[Hit]
+    answered: bool
+    index_version: str
+    seconds: float
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class RetrievalOptions:
+    """Knobs of the ranking; the defaults are the measured configuration."""
+
+    min_score: float = DEFAULT_MIN_SCORE
+    candidates: int = 50
+    fusion: fusion.FusionSettings = field(default_factory=fusion.FusionSettings)
+
+
+class Retriever:
+    """Searches one loaded index with one embedder; safe to call from worker threads."""
+
+    def __init__(
+        self, index: LoadedIndex, embedder: Embedder, options: RetrievalOptions | None = None
+    ) -> None:
+        index.manifest.check_model(embedder.model_name, embedder.dimension)
+        self.index = index
+        self.embedder = embedder
+        self.options = options or RetrievalOptions()
+
+    @property
+    def version(self) -> str:
+        return self.index.version
+
+    def search(
+        self, question: str, k: int = 5, *, offset: int = 0, collections: Collection[str] | None = None
+    ) -> list[Hit]:
+        """The passages ranked offset..offset+k for a question, best first, without overlapping windows."""
+        wanted = offset + k
+        pool = max(self.options.candidates, wanted * 4)
+        allowed = set(self.index.database.rows_in_collections(collections)) if collections else None
+        query_vector = self.embedder.embed_queries([question])[0]
+        dense = self.index.vectors.search(query_vector, pool if allowed is None else self.index.vectors.count)
+        lexical = self.index.lexical.search(question, pool if allowed is None else len(self.index.lexical))
+        if allowed is not None:
+            dense = [(row, s) for row, s in dense if row in allowed][:pool]
+            lexical = [(row, s) for row, s in lexical if row in allowed][:pool]
+        coverage = self.index.lexical.coverage(question)
+        weight = fusion.lexical_weight_for(coverage, self.options.fusion)
+        ranked = fusion.fuse(dense, lexical, weight)
+        stored = self.index.database.passages([row for row, _ in ranked[:pool]])
+        hits: list[Hit] = []
+        for row, score in ranked:
+            item = stored.get(row)
+            if item is None:
+                continue
+            if any(_overlaps(item.passage, kept.passage) for kept in hits):
+                continue
+            hits.append(Hit(row, item.passage, item.article, score))
+            if len(hits) >= wanted:
+                break
+        return [_with_highlights(hit, question) for hit in hits[offset:wanted]]
+
+    def answer(
+        self, question: str, k: int = 3, *, offset: int = 0, collections: Collection[str] | None = None
+    ) -> Answer:
+        """Search and decide whether anything is relevant enough to quote."""
+        started = time.perf_counter()
+        hits = self.search(question, k, offset=offset, collections=collections)
+        confident = [hit for hit in hits if hit.score >= self.options.min_score]
+        return Answer(
+            question=question,
+            hits=confident if offset == 0 else hits,
+            answered=bool(confident) if offset == 0 else bool(hits),
+            index_version=self.version,
+            seconds=time.perf_counter() - started,
+            offset=offset,
+        )
+
+    def close(self) -> None:
+        self.index.close()
+
+
+def _overlaps(a: Passage, b: Passage) -> bool:
+    return a.article_id == b.article_id and a.start < b.end and b.start < a.end
+
+
+def _with_highlights(hit: Hit, question: str) -> Hit:
+    spans = highlight_spans(question, hit.passage.text)
+    shifted = tuple((hit.passage.start + s, hit.passage.start + e) for s, e in spans)
+    return Hit(hit.row, hit.passage, hit.article, hit.score, shifted)

@@ -1,0 +1,383 @@
+"""Article text → passages on sentence boundaries, with exact character offsets (French and English).
+
+Every span is a slice of the original text, so a passage can be quoted word for word:
+`passage.text == article.text[passage.start:passage.end]`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from index.models import Article, Passage
+
+TokenCounter = Callable[[str], int]
+
+# A line of text without its surrounding whitespace: non-space runs joined by in-line spaces only.
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE = re.compile(rf"\S+(?:[^\S{_LINE_BREAKS}]+\S+)*")
+_LINE_BREAK = re.compile(rf"\r\n|[{_LINE_BREAKS}]")
+_NON_SPACE = re.compile(r"\S")
+_WORD = re.compile(r"\S+")
+_ALNUM = re.compile(r"[^\W_]")
+
+# Terminal punctuation, then closing quotes/brackets (French puts a no-break space before »),
+# then whitespace or the end of the line. Periods inside numbers, URLs or "J.-C" never match.
+_BOUNDARY = re.compile(rf"(?P<punct>[.!?…‽]+)(?:[^\S{_LINE_BREAKS}]*[»”\u203a]|[\"'\u2019)\]])*(?=\s|\Z)")
+_QUOTE_CHAR = re.compile(r"[«»“”„\"]")
+_QUOTE_OPEN = "«“„"
+_QUOTE_CLOSE = "»”"
+_LIST_NUMBER = re.compile(r"\(?\d{1,3}\.")
+
+# Lower-cased words that take a period without ending the sentence. "etc." is not here: it ends
+# a sentence when a capital follows, which is the default rule for any period.
+_ABBREVIATIONS = frozenset(
+    # titles
+    {"m", "mm", "mme", "mmes", "mlle", "mlles", "mgr", "pr", "dr", "drs", "mr", "mrs", "ms", "messrs"}
+    | {"prof", "st", "ste", "sts", "mt", "jr", "sr", "gen", "gén", "col", "lt", "sgt", "capt", "cpt"}
+    | {"adm", "gov", "sen", "rep", "rev", "hon"}
+    # references
+    | {"p", "pp", "av", "apr", "cf", "vs", "vol", "chap", "fig", "ibid", "approx", "dept"}
+)
+# Dotted initialisms: "U.S", "e.g", "i.e", "J.-C", "Ph.D" (the final period is the candidate).
+_DOTTED = re.compile(r"[^\W\d_]{1,2}(?:\.-?[^\W\d_]{1,2})+")
+_OPENERS = "«“„\"'\u2018([{—\u2013-"
+
+# A cut inside an over-long sentence prefers a word ending a clause, or a dash starting one.
+_CLAUSE_END = re.compile(r".*[,;:][»”\"'\u2019)\]]*")
+_DASHES = frozenset({"—", "\u2013", "-"})
+
+# Trailing passages this short ("Plus", "Read more") are merged into the previous passage.
+_TINY_TAIL_WORDS = 3
+
+
+@dataclass(frozen=True)
+class SplitSettings:
+    """How big passages are: a target and a hard maximum in words, and sentences of overlap."""
+
+    target_words: int = 100
+    max_words: int = 160
+    overlap_sentences: int = 0
+    respect_paragraphs: bool = True
+
+    def __post_init__(self) -> None:
+        if self.target_words < 1:
+            raise ValueError(f"target_words must be at least 1, got {self.target_words}")
+        if self.max_words < self.target_words:
+            raise ValueError(
+                f"max_words ({self.max_words}) must be at least target_words ({self.target_words})"
+            )
+        if self.overlap_sentences < 0:
+            raise ValueError(f"overlap_sentences must be 0 or more, got {self.overlap_sentences}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    start: int
+    end: int
+    paragraph_start: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A sentence, or a piece of one too long to fit a passage on its own."""
+
+    start: int
+    end: int
+    words: int
+    paragraph_start: bool
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans `(start, end)` of `text`, in order, without surrounding whitespace."""
+    return [(s.start, s.end) for s in _sentences(text)]
+
+
+def split_article(
+    article: Article,
+    settings: SplitSettings = SplitSettings(),  # frozen, so one shared default is safe
+    *,
+    count_tokens: TokenCounter | None = None,
+    max_tokens: int | None = None,
+) -> list[Passage]:
+    """Group an article's sentences into passages of about `settings.target_words` words.
+
+    With `count_tokens` and `max_tokens` every passage also satisfies
+    `count_tokens(passage.text) <= max_tokens`, so it fits the embedding model's window.
+    """
+    if (count_tokens is None) != (max_tokens is None):
+        raise ValueError("pass count_tokens and max_tokens together, or neither")
+    text = article.text
+    budget = _Budget(text, settings.max_words, count_tokens, max_tokens)
+    units = _units(text, _sentences(text), budget, settings.target_words)
+    if not units:
+        return []
+    groups = _group(units, budget, settings)
+    return [
+        Passage(
+            article_id=article.id,
+            position=position,
+            start=units[first].start,
+            end=units[last].end,
+            text=text[units[first].start : units[last].end],
+        )
+        for position, (first, last) in enumerate(groups)
+    ]
+
+
+def passage_token_report(
+    passages: Iterable[Passage], count_tokens: TokenCounter, max_tokens: int
+) -> tuple[int, int]:
+    """`(how many passages exceed max_tokens, the largest token count seen)`."""
+    over = largest = 0
+    for passage in passages:
+        tokens = count_tokens(passage.text)
+        largest = max(largest, tokens)
+        over += tokens > max_tokens
+    return over, largest
+
+
+# --- sentences ------------------------------------------------------------------------------
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    sentences: list[_Sentence] = []
+    for start, end in _blocks(text):
+        first = True
+        for s, e in _split_block(text, start, end):
+            sentences.append(_Sentence(s, e, paragraph_start=first))
+            first = False
+    return sentences
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Stripped lines, a line joined to the previous one when it merely wraps (starts lowercase)."""
+    blocks: list[tuple[int, int]] = []
+    for match in _LINE.finditer(text):
+        start, end = match.span()
+        if blocks and text[start].islower():
+            separator = text[blocks[-1][1] : start]
+            if len(_LINE_BREAK.findall(separator)) == 1:
+                blocks[-1] = (blocks[-1][0], end)
+                continue
+        blocks.append((start, end))
+    return blocks
+
+
+def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    quoted = _QuotedRegions(text, start, end)
+    spans: list[tuple[int, int]] = []
+    sentence_start = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        stop = match.end()
+        following = _NON_SPACE.search(text, stop, end)
+        if following is None:
+            break
+        if _is_boundary(text, sentence_start, match, following.group(), quoted):
+            spans.append((sentence_start, stop))
+            sentence_start = following.start()
+    spans.append((sentence_start, end))
+    return spans
+
+
+def _is_boundary(
+    text: str, sentence_start: int, match: re.Match[str], following: str, quoted: _QuotedRegions
+) -> bool:
+    if following.islower() or following in ",;:":
+        return False
+    stop = match.end()
+    if not _ALNUM.search(text, sentence_start, stop):
+        return False  # a lone "…" or "[…]" belongs to the sentence that follows
+    if match.group("punct") == "." and (
+        _is_abbreviation(_word_before(text, sentence_start, match.start()))
+        or _LIST_NUMBER.fullmatch(text, sentence_start, stop)
+    ):
+        return False
+    return not quoted.contains(stop)
+
+
+def _word_before(text: str, sentence_start: int, position: int) -> str:
+    chunk = text[max(sentence_start, position - 40) : position]
+    if not chunk or chunk[-1].isspace():
+        return ""
+    return chunk.rsplit(None, 1)[-1].lstrip(_OPENERS)
+
+
+def _is_abbreviation(word: str) -> bool:
+    if len(word) == 1:
+        return word.isupper() or word == "p"  # initials such as "J. K. Rowling"
+    return word.lower() in _ABBREVIATIONS or _DOTTED.fullmatch(word) is not None
+
+
+class _QuotedRegions:
+    """The insides of matched « », “ ” and " " quotes on one block of text."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        if _QUOTE_CHAR.search(text, start, end) is None:
+            return
+        stack: list[tuple[str, int]] = []
+        pairs: list[tuple[int, int]] = []
+        for match in _QUOTE_CHAR.finditer(text, start, end):
+            char, position = match.group(), match.start()
+            if char == '"' and stack and stack[-1][0] == '"':
+                pairs.append((stack.pop()[1], position))
+            elif char == '"' or char in _QUOTE_OPEN:
+                stack.append((char, position))
+            elif char in _QUOTE_CLOSE and stack and stack[-1][0] != '"':
+                pairs.append((stack.pop()[1], position))
+        for open_at, close_at in sorted(pairs):  # nested pairs fold into the outer one
+            if self._ends and open_at < self._ends[-1]:
+                self._ends[-1] = max(self._ends[-1], close_at)
+            else:
+                self._starts.append(open_at)
+                self._ends.append(close_at)
+
+    def contains(self, position: int) -> bool:
+        """Whether `position` (a sentence end) lies after an opening quote and before its closer."""
+        index = bisect.bisect_left(self._starts, position) - 1
+        return index >= 0 and position <= self._ends[index]
+
+
+# --- passages -------------------------------------------------------------------------------
+
+
+class _Budget:
+    """The hard limits on one passage: words, and tokens when a counter is given."""
+
+    def __init__(
+        self, text: str, max_words: int, count_tokens: TokenCounter | None, max_tokens: int | None
+    ) -> None:
+        self.text = text
+        self.max_words = max_words
+        self._count_tokens = count_tokens
+        self._max_tokens = max_tokens
+
+    def fits(self, start: int, end: int, words: int) -> bool:
+        if words > self.max_words:
+            return False
+        return self.fits_tokens(start, end)
+
+    def fits_tokens(self, start: int, end: int) -> bool:
+        if self._count_tokens is None or self._max_tokens is None:
+            return True
+        return self._count_tokens(self.text[start:end]) <= self._max_tokens
+
+    def describe_tokens(self) -> str:
+        return f"max_tokens={self._max_tokens}"
+
+
+def _units(text: str, sentences: Sequence[_Sentence], budget: _Budget, target: int) -> list[_Unit]:
+    units: list[_Unit] = []
+    for sentence in sentences:
+        words = [m.span() for m in _WORD.finditer(text, sentence.start, sentence.end)]
+        if budget.fits(sentence.start, sentence.end, len(words)):
+            units.append(_Unit(sentence.start, sentence.end, len(words), sentence.paragraph_start))
+            continue
+        for index, (start, end, count) in enumerate(_cut_sentence(text, words, budget, target)):
+            units.append(_Unit(start, end, count, sentence.paragraph_start and index == 0))
+    return units
+
+
+def _cut_sentence(
+    text: str, words: Sequence[tuple[int, int]], budget: _Budget, target: int
+) -> list[tuple[int, int, int]]:
+    """Pieces `(start, end, words)` of a sentence too long for one passage, cut between words."""
+    pieces: list[tuple[int, int, int]] = []
+    i, n = 0, len(words)
+    while i < n:
+        furthest = _furthest_fit(words, i, budget)
+        if furthest == i:  # one "word" over the token limit: the only place we cut inside a word
+            pieces.extend((s, e, 1) for s, e in _cut_word(words[i][0], words[i][1], budget))
+            i += 1
+            continue
+        if furthest == n and n - i <= target + target // 2:
+            cut = n
+        else:
+            ideal = min(furthest, i + target)
+            cut = _clause_cut(text, words, i + max(1, (ideal - i) // 2), ideal) or ideal
+        pieces.append((words[i][0], words[cut - 1][1], cut - i))
+        i = cut
+    return pieces
+
+
+def _furthest_fit(words: Sequence[tuple[int, int]], i: int, budget: _Budget) -> int:
+    """The largest `j` such that words `i..j-1` fit the budget (`i` when not even one does)."""
+    high = min(len(words), i + budget.max_words)
+    if budget.fits_tokens(words[i][0], words[high - 1][1]):
+        return high
+    low = i  # fits (empty); `high` does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if budget.fits_tokens(words[i][0], words[middle - 1][1]):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _clause_cut(text: str, words: Sequence[tuple[int, int]], low: int, high: int) -> int | None:
+    """The latest cut in `[low, high]` after a clause (`, ; :`) or before a dash, if any."""
+    for cut in range(high, low - 1, -1):
+        before = text[words[cut - 1][0] : words[cut - 1][1]]
+        if _CLAUSE_END.fullmatch(before):
+            return cut
+        if cut < len(words) and text[words[cut][0] : words[cut][1]] in _DASHES:
+            return cut
+    return None
+
+
+def _cut_word(start: int, end: int, budget: _Budget) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    while start < end:
+        low, high = start, end + 1  # text[start:low] fits; text[start:high] does not
+        while high - low > 1:
+            middle = (low + high) // 2
+            if budget.fits_tokens(start, middle):
+                low = middle
+            else:
+                high = middle
+        if low == start:
+            raise ValueError(f"{budget.describe_tokens()} cannot hold even one character of text")
+        pieces.append((start, low))
+        start = low
+    return pieces
+
+
+def _group(units: Sequence[_Unit], budget: _Budget, settings: SplitSettings) -> list[tuple[int, int]]:
+    """Runs `(first, last)` of consecutive units, one per passage."""
+    prefix = [0]
+    for unit in units:
+        prefix.append(prefix[-1] + unit.words)
+
+    def fits(first: int, last: int) -> bool:
+        return budget.fits(units[first].start, units[last].end, prefix[last + 1] - prefix[first])
+
+    groups: list[tuple[int, int]] = []
+    first = fresh = 0  # `fresh`: the first unit not repeated from the previous passage
+    for k in range(1, len(units)):
+        unit, words = units[k], prefix[k] - prefix[first]
+        close = (
+            settings.respect_paragraphs
+            and unit.paragraph_start
+            and 2 * (prefix[k] - prefix[fresh]) >= settings.target_words
+            # stop where the passage is nearest the target: with or without this unit
+        ) or (2 * words + unit.words > 2 * settings.target_words or not fits(first, k))
+        if close:
+            groups.append((first, k - 1))
+            first = fresh = k
+            if settings.overlap_sentences:
+                first = max(groups[-1][0] + 1, k - settings.overlap_sentences)
+                while first < k and not fits(first, k):
+                    first += 1
+    groups.append((first, len(units) - 1))
+
+    if len(groups) > 1:
+        (previous_first, previous_last), (_, last) = groups[-2], groups[-1]
+        tail_words = prefix[last + 1] - prefix[previous_last + 1]
+        if tail_words <= _TINY_TAIL_WORDS and fits(previous_first, last):
+            groups[-2:] = [(previous_first, last)]
+    return groups
