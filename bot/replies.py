@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import discord
 from discord.utils import escape_markdown
 
+from bot.texts import text
 from index.retriever import Answer, Hit
 
 # Discord's limits (https://discord.com/developers/docs/resources/message).
@@ -105,8 +107,8 @@ def _bold(text: str) -> str:
     return "\n".join(f"**{escape_text(line.strip())}**" if line.strip() else line for line in lines)
 
 
-def confidence_label(score: float, min_score: float) -> str:
-    """A short, honest line on how sure the bot is."""
+def confidence_level(score: float, min_score: float) -> str:
+    """How sure the bot is, from how far the best score clears the abstention threshold."""
     if score >= min_score + 0.25:
         return "high"
     if score >= min_score + 0.1:
@@ -124,29 +126,22 @@ def card_for(hit: Hit, number: int, quote_limit: int) -> QuoteCard:
     return QuoteCard(title, article.url, quote_block(hit.passage.text, relative, quote_limit), footer)
 
 
-def answer_reply(answer: Answer, min_score: float, *, max_quote: int = _QUOTE_BUDGET) -> Reply:
+def answer_reply(
+    answer: Answer, min_score: float, *, locale: str | None = None, max_quote: int = _QUOTE_BUDGET
+) -> Reply:
     """The reply to a question: quoted passages with sources, or a clear 'nothing relevant'."""
-    if not answer.answered:
-        return Reply(no_answer_text())
+    if not answer.answered or not answer.hits:
+        return Reply(text("no_answer", locale))
     hits = answer.hits[:EMBEDS_PER_MESSAGE]
     best = hits[0].score
-    header = (
-        f"{len(hits)} passage{'s' if len(hits) > 1 else ''} quoted word for word from the articles "
-        f"· confidence: {confidence_label(best, min_score)} ({best:.2f})"
-    )
+    confidence = text(f"confidence_{confidence_level(best, min_score)}", locale)
+    header = text("answer_header", locale, count=len(hits), confidence=confidence, score=best)
     per_card = (EMBEDS_TOTAL_LIMIT - 100) // max(len(hits), 1)
     cards = []
     for number, hit in enumerate(hits, start=answer.offset + 1):
         limit = min(max_quote, EMBED_DESCRIPTION_LIMIT, per_card - EMBED_TITLE_LIMIT - 120)
         cards.append(card_for(hit, number, limit))
     return Reply(header, cards)
-
-
-def no_answer_text() -> str:
-    return (
-        "I found no passage in the articles that answers this well enough to quote. "
-        "Try other words, or ask about a topic the articles cover (`/sources` lists them)."
-    )
 
 
 def render_plain(reply: Reply) -> str:
@@ -160,3 +155,16 @@ def render_plain(reply: Reply) -> str:
         lines.append(card.footer)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+_EMBED_COLOUR = 0x3B82F6
+
+
+def to_embeds(reply: Reply) -> list[discord.Embed]:
+    """The reply's cards as Discord embeds (title linked to the article when it has a URL)."""
+    embeds = []
+    for card in reply.cards:
+        embed = discord.Embed(title=card.title, url=card.url, description=card.quote, colour=_EMBED_COLOUR)
+        embed.set_footer(text=card.footer)
+        embeds.append(embed)
+    return embeds

@@ -1,0 +1,120 @@
+"""The Bot subclass: receives its index and settings, syncs slash commands, reports errors briefly."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands import NO_PINGS, AskCog
+from bot.live_index import LiveIndex
+from bot.texts import text
+
+if TYPE_CHECKING:
+    from bot.settings import BotSettings
+
+_log = logging.getLogger(__name__)
+
+
+def bot_intents() -> discord.Intents:
+    """Default intents: no privileged message-content intent (mentions and DMs still carry text)."""
+    intents = discord.Intents.default()
+    intents.message_content = False
+    return intents
+
+
+class _QABotMixin:
+    """Behaviour shared by the plain and the auto-sharded bot."""
+
+    live: LiveIndex
+    settings: BotSettings
+    tree: app_commands.CommandTree[Any]
+    _watcher: asyncio.Task[None] | None
+
+    def _init_qa(self, live: LiveIndex, settings: BotSettings) -> None:
+        self.live = live
+        self.settings = settings
+        self._watcher = None
+
+    async def setup_hook(self) -> None:
+        await self.add_cog(AskCog(self, self.live, self.settings))  # type: ignore[attr-defined, arg-type]
+        self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
+        if self.live.version is None:
+            await self.live.reload()
+        if self.settings.index_poll_seconds > 0:
+            self._watcher = asyncio.create_task(self.live.watch(self.settings.index_poll_seconds))
+        await self._sync_commands()
+
+    async def _sync_commands(self) -> None:
+        guild_id = self.settings.dev_guild_id
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            _log.info("synced %d slash commands to guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            _log.info("synced %d slash commands globally (may take up to an hour to appear)", len(synced))
+
+    async def _on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        _log.error("slash command failed: %s", error, exc_info=error)
+        message = text("error", str(interaction.locale))
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
+        else:
+            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No text commands: questions are handled by the cog's listener, nothing else is parsed."""
+        return
+
+    async def on_ready(self) -> None:
+        user = getattr(self, "user", None)
+        _log.info("connected as %s; serving index %s", user, self.live.version or "(none)")
+
+    async def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+        await super().close()  # type: ignore[misc]
+        self.live.close()
+
+
+class QABot(_QABotMixin, commands.Bot):
+    """One gateway connection: enough below 2,500 servers."""
+
+    def __init__(self, live: LiveIndex, settings: BotSettings, **options: Any) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            allowed_mentions=NO_PINGS,
+            help_command=None,
+            **options,
+        )
+        self._init_qa(live, settings)
+
+
+class ShardedQABot(_QABotMixin, commands.AutoShardedBot):
+    """Asks Discord how many shards it needs (GET /gateway/bot) and runs them all."""
+
+    def __init__(self, live: LiveIndex, settings: BotSettings, **options: Any) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            allowed_mentions=NO_PINGS,
+            help_command=None,
+            **options,
+        )
+        self._init_qa(live, settings)
+
+
+def create_bot(live: LiveIndex, settings: BotSettings) -> QABot | ShardedQABot:
+    """The bot the settings ask for: sharded or not."""
+    if settings.sharded:
+        return ShardedQABot(live, settings)
+    return QABot(live, settings)

@@ -1,0 +1,171 @@
+"""What users do: /ask, @mention questions, /sources, /help, and /reload for moderators."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.guards import Cooldown, QuestionPolicy, Refusal, check_question
+from bot.live_index import IndexUnavailableError, LiveIndex
+from bot.replies import EMBED_DESCRIPTION_LIMIT, answer_reply, escape_text, to_embeds, trim_to_sentence
+from bot.texts import text
+from index.passages_db import ArticleInfo
+
+if TYPE_CHECKING:
+    from bot.settings import BotSettings
+
+_log = logging.getLogger(__name__)
+
+NO_PINGS = discord.AllowedMentions.none()
+SOURCES_PER_PAGE = 15
+
+
+def question_from_mention(content: str, bot_id: int) -> str:
+    """The question in a message that mentions the bot, without the mention itself."""
+    return re.sub(rf"<@!?{bot_id}>", " ", content).strip()
+
+
+def sources_page(articles: list[ArticleInfo], page: int, locale: str | None) -> tuple[str, str]:
+    """One page of the article list: (header line, embed description within Discord's limit)."""
+    if not articles:
+        return text("sources_empty", locale), ""
+    pages = math.ceil(len(articles) / SOURCES_PER_PAGE)
+    page = min(max(page, 1), pages)
+    lines = []
+    for article in articles[(page - 1) * SOURCES_PER_PAGE : page * SOURCES_PER_PAGE]:
+        title = escape_text(trim_to_sentence(article.title, 150))
+        shown = f"[{title}]({article.url})" if article.url else f"**{title}**"
+        details = " · ".join(
+            part for part in (article.date, text("passages_count", locale, count=article.passages)) if part
+        )
+        lines.append(f"• {shown} — {details}")
+    description = ""
+    for line in lines:
+        if len(description) + len(line) + 1 > EMBED_DESCRIPTION_LIMIT:
+            break
+        description += line + "\n"
+    header = text("sources_header", locale, count=len(articles), page=page, pages=pages)
+    return header, description.rstrip()
+
+
+class AskCog(commands.Cog):
+    """Answers questions by quoting the indexed articles."""
+
+    def __init__(self, bot: commands.Bot, live: LiveIndex, settings: BotSettings) -> None:
+        self.bot = bot
+        self.live = live
+        self.settings = settings
+        self.policy = QuestionPolicy(
+            max_chars=settings.max_question_chars,
+            allowed_channels=frozenset(settings.allowed_channels),
+            allow_dms=settings.allow_dms,
+        )
+        self.cooldown = Cooldown(settings.cooldown_seconds)
+
+    def _refusal(self, question: str, channel_id: int | None, is_dm: bool, user_id: int) -> Refusal | None:
+        return check_question(question, channel_id, is_dm, self.policy) or self.cooldown.check(user_id)
+
+    def _refusal_text(self, refusal: Refusal, locale: str | None) -> str:
+        bot_name = self.bot.user.name if self.bot.user else "bot"
+        return text(refusal.key, locale, bot=bot_name, **refusal.values)
+
+    async def _reply(self, question: str, locale: str | None) -> tuple[str, list[discord.Embed]]:
+        """The content and embeds answering a question; never raises (users see a sentence)."""
+        try:
+            answer = await self.live.answer(question, self.settings.passages_per_answer)
+        except IndexUnavailableError as error:
+            return text("no_index", locale, problem=str(error)), []
+        except Exception:
+            _log.exception("failed to answer a question")
+            return text("error", locale), []
+        _log.info(
+            "answered=%s passages=%d seconds=%.3f index=%s",
+            answer.answered,
+            len(answer.hits),
+            answer.seconds,
+            answer.index_version,
+        )
+        reply = answer_reply(answer, self.live.min_score, locale=locale)
+        return reply.content, to_embeds(reply)
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(question="Your question about the articles, in any language")
+    async def ask(self, interaction: discord.Interaction, question: str) -> None:
+        """Ask a question; the bot answers by quoting the articles word for word."""
+        locale = str(interaction.locale)
+        is_dm = interaction.guild is None
+        refusal = self._refusal(question, interaction.channel_id, is_dm, interaction.user.id)
+        if refusal is not None:
+            await interaction.response.send_message(
+                self._refusal_text(refusal, locale), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+            return
+        await interaction.response.defer(thinking=True)
+        content, embeds = await self._reply(question, locale)
+        await interaction.followup.send(content=content, embeds=embeds, allowed_mentions=NO_PINGS)
+
+    @app_commands.command(name="sources")
+    @app_commands.describe(page="Which page of the list (15 articles a page)")
+    async def sources(self, interaction: discord.Interaction, page: int = 1) -> None:
+        """List the articles the bot has read."""
+        locale = str(interaction.locale)
+        try:
+            articles = await self.live.articles()
+        except IndexUnavailableError as error:
+            await interaction.response.send_message(
+                text("no_index", locale, problem=str(error)), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+            return
+        header, description = sources_page(articles, page, locale)
+        embeds = [discord.Embed(description=description)] if description else []
+        await interaction.response.send_message(
+            header, embeds=embeds, ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command(name="help")
+    async def help(self, interaction: discord.Interaction) -> None:
+        """How to ask the bot a question."""
+        bot_name = self.bot.user.name if self.bot.user else "bot"
+        await interaction.response.send_message(
+            text("help", str(interaction.locale), bot=bot_name), ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command(name="reload")
+    @app_commands.default_permissions(manage_guild=True)
+    async def reload(self, interaction: discord.Interaction) -> None:
+        """Load the newest published index without restarting (Manage Server only)."""
+        if not interaction.permissions.manage_guild:
+            await interaction.response.send_message(
+                text("reload_denied", str(interaction.locale)), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.live.reload(force=True)
+        await interaction.followup.send(result.message, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer messages that mention the bot (and direct messages), replying to them."""
+        me = self.bot.user
+        if me is None or message.author.bot:
+            return
+        is_dm = message.guild is None
+        if not is_dm and me not in message.mentions:
+            return
+        question = question_from_mention(message.content, me.id)
+        locale = str(message.guild.preferred_locale) if message.guild else None
+        refusal = self._refusal(question, message.channel.id, is_dm, message.author.id)
+        if refusal is not None:
+            await message.reply(
+                self._refusal_text(refusal, locale), allowed_mentions=NO_PINGS, mention_author=False
+            )
+            return
+        async with message.channel.typing():
+            content, embeds = await self._reply(question, locale)
+        await message.reply(content=content, embeds=embeds, allowed_mentions=NO_PINGS, mention_author=False)

@@ -1,0 +1,167 @@
+"""The index the bot serves: answers in worker threads, swaps in newly published versions safely.
+
+A question in flight keeps the retriever it started with; an old retriever is closed only once
+its last question is answered. A new version that fails to load (another model, a bad checksum)
+is refused and the last good one keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from index.errors import IndexError_, IndexNotBuiltError
+from index.passages_db import ArticleInfo
+from index.retriever import Answer, Retriever
+from index.versions import IndexLocation
+
+_log = logging.getLogger(__name__)
+
+RetrieverFactory = Callable[[], Retriever]
+
+
+class IndexUnavailableError(Exception):
+    """No usable index: carries the sentence to show users."""
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """What a reload did, in one sentence for the operator."""
+
+    changed: bool
+    version: str | None
+    message: str
+
+
+class _Generation:
+    """One loaded retriever and how many questions are using it right now."""
+
+    def __init__(self, retriever: Retriever) -> None:
+        self.retriever = retriever
+        self.active = 0
+        self.retired = False
+
+
+class LiveIndex:
+    """Thread-safe holder of the current retriever, with reload and polling."""
+
+    def __init__(self, location: IndexLocation, factory: RetrieverFactory) -> None:
+        self._location = location
+        self._factory = factory
+        self._lock = threading.Lock()
+        self._reload_lock = asyncio.Lock()
+        self._current: _Generation | None = None
+        self._problem: str | None = None
+
+    @property
+    def version(self) -> str | None:
+        current = self._current
+        return current.retriever.version if current else None
+
+    @property
+    def problem(self) -> str | None:
+        """Why there is no index to serve, if there is none."""
+        return self._problem if self._current is None else None
+
+    @property
+    def min_score(self) -> float:
+        current = self._current
+        return current.retriever.options.min_score if current else 0.0
+
+    async def answer(
+        self, question: str, k: int, *, offset: int = 0, collections: Collection[str] | None = None
+    ) -> Answer:
+        """Answer in a worker thread so the event loop (and Discord's heartbeats) never waits."""
+        generation = self._acquire()
+        try:
+            return await asyncio.to_thread(
+                generation.retriever.answer, question, k, offset=offset, collections=collections
+            )
+        finally:
+            self._release(generation)
+
+    async def articles(self) -> list[ArticleInfo]:
+        generation = self._acquire()
+        try:
+            return await asyncio.to_thread(generation.retriever.index.database.articles)
+        finally:
+            self._release(generation)
+
+    async def article_text(self, article_id: str) -> str | None:
+        generation = self._acquire()
+        try:
+            return await asyncio.to_thread(generation.retriever.index.database.article_text, article_id)
+        finally:
+            self._release(generation)
+
+    async def reload(self, *, force: bool = False) -> ReloadResult:
+        """Load the published version if it is new (or always, with force); keep the old one on failure."""
+        async with self._reload_lock:
+            published = self._location.current_name()
+            if published is None:
+                return self._unavailable(
+                    f"the index has not been built yet: run `qa-index rebuild --index {self._location.root}`"
+                )
+            if not force and published == self.version:
+                return ReloadResult(False, published, f"index {published} is already being served")
+            try:
+                retriever = await asyncio.to_thread(self._factory)
+            except IndexNotBuiltError as error:
+                return self._unavailable(str(error))
+            except IndexError_ as error:
+                if self._current is not None:
+                    message = f"refused index {published}: {error}; still serving {self.version}"
+                    _log.error("%s", message)
+                    return ReloadResult(False, self.version, message)
+                return self._unavailable(f"the index is unusable: {error}")
+            self._swap(retriever)
+            _log.info("now serving index %s", retriever.version)
+            return ReloadResult(True, retriever.version, f"now serving index {retriever.version}")
+
+    async def watch(self, interval: float) -> None:
+        """Poll for a newly published version every `interval` seconds (cheap: one small file read)."""
+        while True:
+            await asyncio.sleep(interval)
+            if self._location.current_name() != self.version:
+                await self.reload()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._current is not None:
+                self._current.retriever.close()
+                self._current = None
+
+    def _unavailable(self, message: str) -> ReloadResult:
+        if self._current is None:
+            self._problem = message
+            _log.warning("%s", message)
+        return ReloadResult(False, self.version, message)
+
+    def _acquire(self) -> _Generation:
+        with self._lock:
+            generation = self._current
+            if generation is None:
+                raise IndexUnavailableError(self._problem or "the index has not been loaded yet")
+            generation.active += 1
+            return generation
+
+    def _release(self, generation: _Generation) -> None:
+        with self._lock:
+            generation.active -= 1
+            finished = generation.retired and generation.active == 0
+        if finished:
+            generation.retriever.close()
+
+    def _swap(self, retriever: Retriever) -> None:
+        with self._lock:
+            old, self._current = self._current, _Generation(retriever)
+            self._problem = None
+            if old is None:
+                return
+            old.retired = True
+            idle = old.active == 0
+        if idle:
+            old.retriever.close()
