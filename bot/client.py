@@ -113,8 +113,8 @@ class ShardedQABot(_QABotMixin, commands.AutoShardedBot):
         self._init_qa(live, settings)
 
 
-def create_bot(live: LiveIndex, settings: BotSettings) -> QABot | ShardedQABot:
-    """The bot the settings ask for: sharded or not."""
+def create_bot(live: LiveIndex, settings: BotSettings, **options: Any) -> QABot | ShardedQABot:
+    """The bot the settings ask for: sharded or not (options go to discord.py's client)."""
     if settings.sharded:
-        return ShardedQABot(live, settings)
-    return QABot(live, settings)
+        return ShardedQABot(live, settings, **options)
+    return QABot(live, settings, **options)

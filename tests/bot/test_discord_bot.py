@@ -1,0 +1,175 @@
+"""The bot as users meet it in Discord: a real discord.py client against the local emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tests.bot.conftest import SlowFakeEmbedder
+from tests.discord_emulator import NOTHING_PINGED
+
+DEFERRED = 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
+EPHEMERAL = 64
+
+
+def _from_bot(emulator, **match):
+    bot_id = str(emulator.bot_user.id)
+
+    def check(message) -> bool:
+        if message["author"]["id"] != bot_id:
+            return False
+        return all(message.get(key) == value for key, value in match.items())
+
+    return check
+
+
+def _quotes(message) -> str:
+    return "\n".join(embed.get("description", "") for embed in message.get("embeds", []))
+
+
+async def test_mention_gets_a_quoted_reply(emulator, start_bot):
+    asker = emulator.add_user("alice")
+    async with start_bot():
+        question = await emulator.send_message(
+            emulator.channel_id, asker, "Quel volcan est en éruption en Islande ?"
+        )
+        reply = await emulator.wait_for_message(
+            lambda m: (
+                _from_bot(emulator)(m)
+                and (m.get("message_reference") or {}).get("message_id") == question["id"]
+            )
+        )
+    assert "Le volcan Hekla est entré en éruption" in _quotes(reply)
+    first = reply["embeds"][0]
+    assert first["title"].endswith("Éruption du Hekla") and first["url"] == "https://news.example/volcan"
+    assert "2024-05-02" in first["footer"]["text"]
+    assert "confidence" in reply["content"]
+    assert emulator.typing_events, "the bot shows it is typing while it searches"
+    assert reply["mentions_pinged"] == NOTHING_PINGED
+    assert emulator.rejections == []
+
+
+async def test_slash_ask_defers_then_follows_up(emulator, start_bot):
+    asker = emulator.add_user("bob")
+    async with start_bot():
+        commands = {c["name"] for c in emulator.registered_commands(emulator.guild_id)}
+        assert {"ask", "sources", "help", "reload"} <= commands
+        record = await emulator.invoke_slash("ask", {"question": "grève des conducteurs de train"}, asker)
+        response = await emulator.wait_for_response(record)
+        message = await emulator.wait_for_message(lambda m: _from_bot(emulator)(m) and bool(m["embeds"]))
+    assert response.type == DEFERRED
+    assert "Les conducteurs de train sont en grève" in _quotes(message)
+    assert emulator.rejections == []
+
+
+async def test_article_with_everyone_and_user_mentions_pings_nobody(emulator, start_bot):
+    asker = emulator.add_user("carol")
+    async with start_bot():
+        await emulator.send_message(emulator.channel_id, asker, "festival de jazz billets abonnés @everyone")
+        reply = await emulator.wait_for_message(lambda m: _from_bot(emulator)(m) and "jazz" in _quotes(m))
+    assert "@everyone" in _quotes(reply)  # quoted word for word ...
+    assert reply["mentions_pinged"] == NOTHING_PINGED  # ... but nobody is notified
+    assert reply["allowed_mentions"]["parse"] == []
+
+
+async def test_six_thousand_character_question_is_refused_clearly(emulator, start_bot):
+    asker = emulator.add_user("dave")
+    async with start_bot():
+        record = await emulator.invoke_slash("ask", {"question": "pourquoi " * 666}, asker)
+        response = await emulator.wait_for_response(record)
+    assert response.data is not None
+    assert response.data["flags"] & EPHEMERAL
+    assert "5994 characters" in response.data["content"] and "at most 500" in response.data["content"]
+    assert emulator.rejections == []
+
+
+async def test_cooldown_answers_politely_and_privately(emulator, start_bot):
+    asker = emulator.add_user("erin")
+    async with start_bot(cooldown_seconds=60):
+        first = await emulator.invoke_slash("ask", {"question": "volcan Hekla"}, asker)
+        await emulator.wait_for_response(first)
+        second = await emulator.invoke_slash("ask", {"question": "grève des trains"}, asker)
+        response = await emulator.wait_for_response(second)
+    assert response.data["flags"] & EPHEMERAL
+    assert "Please wait" in response.data["content"]
+
+
+async def test_missing_index_is_explained_not_crashed(emulator, start_bot, tmp_path):
+    asker = emulator.add_user("frank")
+    async with start_bot(index=tmp_path / "never-built"):
+        await emulator.send_message(emulator.channel_id, asker, "Quel volcan ?")
+        reply = await emulator.wait_for_message(_from_bot(emulator))
+    assert "has not been built yet" in reply["content"] and "qa-index rebuild" in reply["content"]
+
+
+async def test_twenty_concurrent_questions_never_block_the_event_loop(emulator, start_bot):
+    askers = [emulator.add_user(f"user{i}") for i in range(20)]
+    lags: list[float] = []
+
+    async def watch_loop(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            lags.append(time.perf_counter() - before - 0.01)
+
+    # Each question blocks its thread for 150 ms: on the event loop that would stall it for 3 s.
+    async with start_bot(SlowFakeEmbedder(0.15)):
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(watch_loop(stop))
+        beats_before = len(emulator.heartbeats)
+        questions = [
+            emulator.send_message(emulator.channel_id, user, f"volcan Hekla question {i}")
+            for i, user in enumerate(askers)
+        ]
+        sent = await asyncio.gather(*questions)
+        ids = {m["id"] for m in sent}
+        await emulator.wait_until(
+            lambda: (
+                ids
+                <= {
+                    (m.get("message_reference") or {}).get("message_id")
+                    for m in emulator.messages(emulator.channel_id)
+                    if _from_bot(emulator)(m)
+                }
+            ),
+            timeout=30,
+        )
+        stop.set()
+        await watcher
+        beats_during = len(emulator.heartbeats) - beats_before
+    assert max(lags) < 0.1, f"event loop blocked for {max(lags) * 1000:.0f} ms"
+    assert beats_during >= 2, "heartbeats kept flowing while questions were answered"
+    assert emulator.rejections == []
+
+
+async def test_sources_and_help(emulator, start_bot):
+    user = emulator.add_user("gina")
+    async with start_bot():
+        record = await emulator.invoke_slash("sources", {}, user)
+        sources = await emulator.wait_for_response(record)
+        record = await emulator.invoke_slash("help", {}, user)
+        help_response = await emulator.wait_for_response(record)
+    assert "3 article(s) indexed" in sources.data["content"]
+    assert "Éruption du Hekla" in sources.data["embeds"][0]["description"]
+    assert "/ask" in help_response.data["content"]
+
+
+async def test_reload_needs_manage_server(emulator, start_bot):
+    member = emulator.add_user("henri")
+    admin = emulator.add_user("iris", manage_guild=True)
+    async with start_bot():
+        denied = await emulator.wait_for_response(await emulator.invoke_slash("reload", {}, member))
+        record = await emulator.invoke_slash("reload", {}, admin)
+        await emulator.wait_for_response(record)
+        await emulator.wait_until(lambda: record.followup_ids)
+    assert "Manage Server" in denied.data["content"]
+    assert "now serving index" in emulator.message(record.followup_ids[0])["content"]
+
+
+async def test_sharded_bot_connects_every_shard_and_answers(start_bot, emulator):
+    asker = emulator.add_user("jules")
+    async with start_bot(sharded=True):
+        await emulator.wait_until(lambda: len(emulator.identifies) >= 1)
+        await emulator.send_message(emulator.channel_id, asker, "grève des trains")
+        reply = await emulator.wait_for_message(_from_bot(emulator))
+    assert "grève" in _quotes(reply)
