@@ -16,7 +16,11 @@ def cache_key(model: str, text: str) -> str:
 
 
 class EmbeddingCache:
-    """A SQLite table of float32 vectors; vectors are raw bytes, never pickles."""
+    """A SQLite table of float32 vectors; vectors are raw bytes, never pickles.
+
+    A build looks vectors up batch by batch and marks the keys it uses, so that afterwards
+    `forget_unused` can drop the rest without the build ever holding every key in memory.
+    """
 
     def __init__(self, path: Path, dimension: int) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -25,6 +29,7 @@ class EmbeddingCache:
         self._connection.execute(
             "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, dimension INTEGER, vector BLOB)"
         )
+        self._connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
 
     def close(self) -> None:
         self._connection.close()
@@ -49,13 +54,20 @@ class EmbeddingCache:
         self._connection.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
         self._connection.commit()
 
-    def keep_only(self, keys: Iterable[str]) -> int:
-        """Forget vectors no longer used by the published index; returns how many were dropped."""
-        self._connection.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
-        self._connection.execute("DELETE FROM keep")
-        self._connection.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
+    def mark_used(self, keys: Iterable[str]) -> None:
+        """Remember keys the index being built uses (kept on disk by SQLite, not in Python)."""
+        self._connection.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in keys))
+
+    def forget_unused(self) -> int:
+        """Drop vectors no key was marked for since this cache was opened; returns how many."""
         dropped = self._connection.execute(
-            "DELETE FROM vectors WHERE key NOT IN (SELECT key FROM keep)"
+            "DELETE FROM vectors WHERE key NOT IN (SELECT key FROM used)"
         ).rowcount
         self._connection.commit()
         return int(dropped)
+
+    def keep_only(self, keys: Iterable[str]) -> int:
+        """Forget vectors no longer used by the published index; returns how many were dropped."""
+        self._connection.execute("DELETE FROM used")
+        self.mark_used(keys)
+        return self.forget_unused()

@@ -100,8 +100,12 @@ def load_squad(path: Path, *, name: str | None = None, questions_from: Path | No
             article_spans.append((start, end))
             offset = end
             for qa in paragraph["qas"]:
-                answers = tuple(dict.fromkeys(answer["text"] for answer in qa.get("answers", []) if answer["text"]))
-                questions.append(SquadQuestion(str(qa["id"]), qa["question"], article_id, start, end, answers))
+                answers = tuple(
+                    dict.fromkeys(answer["text"] for answer in qa.get("answers", []) if answer["text"])
+                )
+                questions.append(
+                    SquadQuestion(str(qa["id"]), qa["question"], article_id, start, end, answers)
+                )
         text = PARAGRAPH_SEPARATOR.join(parts)
         articles.append(Article(id=article_id, title=title, text=text, path=f"{path}#{number}"))
         spans[article_id] = tuple(article_spans)
@@ -114,11 +118,15 @@ def load_squad(path: Path, *, name: str | None = None, questions_from: Path | No
 def replace_questions(squad: SquadSet, parallel: SquadSet) -> SquadSet:
     """Ask `parallel`'s question texts (matched by id) over `squad`'s articles; unmatched ids are dropped."""
     texts = {question.id: question.text for question in parallel.questions}
-    kept = tuple(replace(question, text=texts[question.id]) for question in squad.questions if question.id in texts)
+    kept = tuple(
+        replace(question, text=texts[question.id]) for question in squad.questions if question.id in texts
+    )
     return replace(squad, name=f"{parallel.name}->{squad.name}", questions=kept)
 
 
-def split_questions(questions: Sequence[SquadQuestion], articles: Sequence[Article]) -> tuple[list[SquadQuestion], list[SquadQuestion]]:
+def split_questions(
+    questions: Sequence[SquadQuestion], articles: Sequence[Article]
+) -> tuple[list[SquadQuestion], list[SquadQuestion]]:
     """Hold-out split by article: questions on even-numbered articles, then on odd-numbered ones."""
     parity = {article.id: number % 2 for number, article in enumerate(articles)}
     even = [question for question in questions if parity[question.article_id] == 0]
@@ -158,7 +166,9 @@ class RetrievalMetrics:
     latency_p95_ms: float
 
 
-def summarise(ranks: Sequence[int | None], answer_found: Sequence[bool], latencies_s: Sequence[float]) -> RetrievalMetrics:
+def summarise(
+    ranks: Sequence[int | None], answer_found: Sequence[bool], latencies_s: Sequence[float]
+) -> RetrievalMetrics:
     """Metrics from per-question first-hit ranks, answer-in-top-5 flags and latencies (seconds)."""
     count = len(ranks)
     if count == 0:
@@ -192,7 +202,9 @@ class QuestionOutcome:
     latency_s: float
 
 
-def run_evaluation(search: SearchFn, questions: Sequence[SquadQuestion], k: int = 10) -> tuple[RetrievalMetrics, list[QuestionOutcome]]:
+def run_evaluation(
+    search: SearchFn, questions: Sequence[SquadQuestion], k: int = 10
+) -> tuple[RetrievalMetrics, list[QuestionOutcome]]:
     """Ask every question through `search(question, k)` and score the hits."""
     outcomes: list[QuestionOutcome] = []
     for question in questions:
@@ -217,7 +229,9 @@ def run_evaluation(search: SearchFn, questions: Sequence[SquadQuestion], k: int 
     return metrics, outcomes
 
 
-def top_scores_without_gold(search: Callable[[str, int], Sequence[ScoredHitLike]], questions: Sequence[SquadQuestion], k: int = 20) -> list[float]:
+def top_scores_without_gold(
+    search: Callable[[str, int], Sequence[ScoredHitLike]], questions: Sequence[SquadQuestion], k: int = 20
+) -> list[float]:
     """Best score per question once the gold article's passages are dropped (as if it were not indexed).
 
     Dropping hits afterwards equals removing the article for dense scores and nearly so for BM25
@@ -239,7 +253,9 @@ class AbstentionRates:
     abstained: float
 
 
-def abstention_rates(answerable_scores: Sequence[float], unanswerable_scores: Sequence[float], threshold: float) -> AbstentionRates:
+def abstention_rates(
+    answerable_scores: Sequence[float], unanswerable_scores: Sequence[float], threshold: float
+) -> AbstentionRates:
     """Answer when the top score is at least `threshold`."""
     answerable = np.asarray(answerable_scores, dtype=np.float64)
     unanswerable = np.asarray(unanswerable_scores, dtype=np.float64)
@@ -248,7 +264,9 @@ def abstention_rates(answerable_scores: Sequence[float], unanswerable_scores: Se
     return AbstentionRates(threshold, answered, abstained)
 
 
-def choose_threshold(answerable_scores: Sequence[float], unanswerable_scores: Sequence[float], min_answered: float = 0.95) -> AbstentionRates:
+def choose_threshold(
+    answerable_scores: Sequence[float], unanswerable_scores: Sequence[float], min_answered: float = 0.95
+) -> AbstentionRates:
     """The highest threshold that still answers at least `min_answered` of answerable questions.
 
     Highest, because each step up only adds abstentions; the constraint keeps real questions answered.

@@ -33,7 +33,9 @@ def lexical_weight_for(coverage: float, settings: FusionSettings) -> float:
     return settings.lexical_weight * coverage**settings.coverage_power
 
 
-def fuse(dense: Sequence[tuple[int, float]], lexical: Sequence[tuple[int, float]], lexical_weight: float) -> Ranked:
+def fuse(
+    dense: Sequence[tuple[int, float]], lexical: Sequence[tuple[int, float]], lexical_weight: float
+) -> Ranked:
     """Weighted sum of dense cosine and max-normalised keyword score, best first.
 
     A row missing from the dense list gets the lowest dense score listed (it ranked below all of
@@ -46,11 +48,15 @@ def fuse(dense: Sequence[tuple[int, float]], lexical: Sequence[tuple[int, float]
     top_lexical = max((score for _, score in lexical), default=0.0)
     lexical_scores = {row: score / top_lexical for row, score in lexical} if top_lexical > 0 else {}
     rows = dict.fromkeys([row for row, _ in dense] + [row for row, _ in lexical])
-    fused = [(row, dense_scores.get(row, floor) + lexical_weight * lexical_scores.get(row, 0.0)) for row in rows]
+    fused = [
+        (row, dense_scores.get(row, floor) + lexical_weight * lexical_scores.get(row, 0.0)) for row in rows
+    ]
     return sorted(fused, key=lambda item: (-item[1], item[0]))
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[tuple[int, float]]], k: float = 60.0, weights: Sequence[float] | None = None) -> Ranked:
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[tuple[int, float]]], k: float = 60.0, weights: Sequence[float] | None = None
+) -> Ranked:
     """Reciprocal rank fusion: sum of `weight / (k + rank)` over the lists a row appears in."""
     weights = list(weights) if weights is not None else [1.0] * len(rankings)
     totals: dict[int, float] = {}
@@ -78,7 +84,9 @@ def max_by_owner(scores: np.ndarray, owners: np.ndarray, count: int) -> np.ndarr
     return out
 
 
-def blend_sentence_scores(passage: np.ndarray, best_sentence: np.ndarray, sentence_weight: float) -> np.ndarray:
+def blend_sentence_scores(
+    passage: np.ndarray, best_sentence: np.ndarray, sentence_weight: float
+) -> np.ndarray:
     """`(1 - w) * passage cosine + w * best sentence cosine` (a passage scored by its best sentence too)."""
     return (1.0 - sentence_weight) * passage + sentence_weight * best_sentence
 

@@ -151,7 +151,9 @@ class LexicalIndex:
         bm25 = bm25 or BM25Settings()
         splitter = LexicalTokenizer(tokenizer)
         vocabulary: dict[str, int] = {}
-        corpus_ids = [[vocabulary.setdefault(term, len(vocabulary)) for term in splitter.terms(text)] for text in texts]
+        corpus_ids = [
+            [vocabulary.setdefault(term, len(vocabulary)) for term in splitter.terms(text)] for text in texts
+        ]
         if not vocabulary:
             empty = np.zeros(0, dtype=np.float32)
             no_rows = np.zeros(1, dtype=np.int64)
@@ -202,9 +204,7 @@ class LexicalIndex:
         """Write `lexical.npz` and `lexical.json` into `directory` (created if missing)."""
         directory.mkdir(parents=True, exist_ok=True)
         terms = sorted(self._vocabulary, key=self._vocabulary.__getitem__)
-        np.savez(
-            directory / _ARRAYS_FILE, data=self._data, indices=self._indices, indptr=self._indptr
-        )
+        np.savez(directory / _ARRAYS_FILE, data=self._data, indices=self._indices, indptr=self._indptr)
         meta = {
             "format_version": FORMAT_VERSION,
             "num_docs": self._num_docs,
@@ -225,9 +225,13 @@ class LexicalIndex:
             with np.load(arrays_path, allow_pickle=False) as arrays:
                 data, indices, indptr = arrays["data"], arrays["indices"], arrays["indptr"]
         except (OSError, ValueError, KeyError) as error:
-            raise IndexCorruptError(f"keyword index in {directory} is unreadable ({error}): rebuild the index") from error
+            raise IndexCorruptError(
+                f"keyword index in {directory} is unreadable ({error}): rebuild the index"
+            ) from error
         if meta.get("format_version") != FORMAT_VERSION:
-            raise IndexCorruptError(f"keyword index in {directory} has another format version: rebuild the index")
+            raise IndexCorruptError(
+                f"keyword index in {directory} has another format version: rebuild the index"
+            )
         terms = meta["terms"]
         if len(indptr) != len(terms) + 1 or (len(indices) and int(indices.max()) >= meta["num_docs"]):
             raise IndexCorruptError(f"keyword index in {directory} is inconsistent: rebuild the index")

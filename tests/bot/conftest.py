@@ -24,7 +24,8 @@ from tests.fakes import FakeEmbedder
 ARTICLES = {
     "volcan.txt": "url: https://news.example/volcan\ndate: 2024-05-02\n\nÉruption du Hekla\n\n"
     "Le volcan Hekla est entré en éruption ce matin en Islande. Les cendres couvrent la vallée.",
-    "train.txt": "Grève des trains\n\nLes conducteurs de train sont en grève depuis lundi. Aucun train ne circule.",
+    "train.txt": "Grève des trains\n\nLes conducteurs de train sont en grève depuis lundi. "
+    "Aucun train ne circule.",
     "annonce.txt": "Annonce aux abonnés\n\n@everyone @here le festival de jazz commence samedi, "
     "écrivez à <@123456789012345678> ou au rôle <@&234567890123456789> pour les billets.",
 }

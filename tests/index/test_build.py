@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from index.build import BuildOptions, StrictBuildError, rebuild
+from index.articles import load_articles
+from index.build import BuildOptions, StrictBuildError, embedded_text, rebuild, split_all
 from index.errors import (
     ArticlesError,
     IndexCorruptError,
@@ -17,6 +19,7 @@ from index.errors import (
 )
 from index.loader import open_published
 from index.retriever import RetrievalOptions, Retriever
+from index.splitter import SplitSettings
 from index.versions import IndexLocation
 from tests.fakes import FakeEmbedder
 
@@ -170,3 +173,125 @@ def test_old_versions_are_pruned(write_articles, tmp_path, fake_embedder):
     versions = sorted(p.name for p in (tmp_path / "index" / "versions").iterdir())
     assert len(versions) == 2
     assert IndexLocation(tmp_path / "index").current().name == versions[-1]
+
+
+# --- scale: streaming, approximate index, multi-process encoding ---------------------------
+
+_VOCABULARY = (
+    "port navire cargaison douane marin phare tempête quai écluse canal fleuve barge pêche filet "
+    "récolte vigne vendange cave tonneau cépage colline village mairie école marché boulangerie "
+    "usine ouvrier grève syndicat patron salaire contrat chantier grue béton acier pont tunnel "
+    "montagne glacier neige station ski refuge sentier randonnée forêt chêne hêtre sapin"
+)
+_WORDS = _VOCABULARY.split()
+
+
+def _many_articles(count: int) -> dict[str, str]:
+    """Articles with distinct vocabularies, each two passages long at small passage sizes."""
+    files = {}
+    for n in range(count):
+        words = [_WORDS[(n * 7 + i) % len(_WORDS)] for i in range(6)]
+        sentences = [
+            f"Le {w} numéro {n} {i} est cité dans {words[(i + 1) % 6]}." for i, w in enumerate(words)
+        ]
+        files[f"a{n:03d}.txt"] = f"Dossier {n} {words[0]}\n\n" + " ".join(sentences)
+    return files
+
+
+def _stored_rows(index_dir: Path) -> list[tuple[str, int, int, int, str]]:
+    loaded = open_published(index_dir)
+    try:
+        stored = loaded.database.passages(range(loaded.manifest.passages))
+        return [
+            (s.passage.article_id, s.passage.position, s.passage.start, s.passage.end, s.passage.text)
+            for s in (stored[row] for row in sorted(stored))
+        ]
+    finally:
+        loaded.close()
+
+
+def test_streamed_build_stores_the_same_rows_as_splitting_everything_first(
+    write_articles, tmp_path, fake_embedder
+):
+    files = _many_articles(12)
+    files["copy.txt"] = files["a003.txt"]  # a duplicate must still be caught while streaming
+    articles = write_articles(files)
+    options = BuildOptions(split=SplitSettings(target_words=20, max_words=30), batch_passages=3)
+
+    report = rebuild(articles, tmp_path / "index", fake_embedder, options)
+
+    loaded = load_articles(articles)
+    passages, _ = split_all(loaded.articles, options, fake_embedder)
+    expected = [(p.article_id, p.position, p.start, p.end, p.text) for p in passages]
+    assert _stored_rows(tmp_path / "index") == expected
+    assert report.passages == len(expected) > 12 and report.passages_embedded == len(expected)
+    assert [s.reason for s in report.skipped] == ["duplicate of a003.txt"]
+    index = open_published(tmp_path / "index")
+    try:
+        titles = {a.id: a.title for a in loaded.articles}
+        first, last = passages[0], passages[-1]
+        for row, passage in ((0, first), (len(passages) - 1, last)):
+            text = embedded_text(titles[passage.article_id], passage.text, True)
+            assert index.vectors.search(fake_embedder.embed_queries([text])[0], 1)[0][0] == row
+    finally:
+        index.close()
+
+
+def test_approximate_index_above_the_threshold_records_its_recall(write_articles, tmp_path, fake_embedder):
+    files = _many_articles(40)
+    articles = write_articles(files)
+    options = BuildOptions(split=SplitSettings(target_words=20, max_words=30), approximate_above=20)
+
+    report = rebuild(articles, tmp_path / "index", fake_embedder, options)
+
+    manifest = json.loads((IndexLocation(tmp_path / "index").current() / "manifest.json").read_text())
+    assert report.passages > 20 and report.vector_index == "hnsw"
+    assert manifest["vector_index"]["kind"] == "hnsw"
+    assert manifest["vector_index"]["recall_at_10"] == report.recall_at_10 >= 0.95
+    assert _search(tmp_path / "index", fake_embedder, files["a005.txt"])[0] == "a005.txt"
+
+
+def test_small_corpus_stays_exact(write_articles, tmp_path, fake_embedder):
+    report = rebuild(write_articles(_many_articles(5)), tmp_path / "index", fake_embedder)
+    assert report.vector_index == "flat" and report.recall_at_10 is None
+
+
+class _PoolEmbedder(FakeEmbedder):
+    """Records how sentence-transformers' multi-process pool would have been called."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pool_calls: list[tuple[int, list[str]]] = []
+
+    def encode_multi_process(self, texts, devices):
+        self.pool_calls.append((len(texts), devices))
+        return self._vectors(texts)
+
+
+def test_devices_option_encodes_through_the_multi_process_pool(write_articles, tmp_path):
+    embedder = _PoolEmbedder()
+    files = _many_articles(6)
+    articles = write_articles(files)
+
+    report = rebuild(articles, tmp_path / "index", embedder, BuildOptions(devices=("cpu", "cpu")))
+
+    assert embedder.pool_calls == [(report.passages, ["cpu", "cpu"])] and embedder.embedded == []
+    assert _search(tmp_path / "index", embedder, files["a002.txt"])[0] == "a002.txt"
+
+
+def test_devices_option_falls_back_when_the_embedder_has_no_pool(write_articles, tmp_path, fake_embedder):
+    articles = write_articles(_many_articles(6))
+
+    report = rebuild(articles, tmp_path / "index", fake_embedder, BuildOptions(devices=("cuda:0", "cuda:1")))
+
+    assert len(fake_embedder.embedded) == report.passages_embedded == report.passages
+
+
+def test_cache_keeps_only_the_vectors_of_the_published_index(write_articles, tmp_path, fake_embedder):
+    articles = write_articles({"volcan.txt": VOLCANO, "train.txt": TRAIN})
+    rebuild(articles, tmp_path / "index", fake_embedder, BuildOptions(batch_passages=1))
+    (articles / "train.txt").write_text(TRAIN + " Le trafic reprendra jeudi.", encoding="utf-8")
+    rebuild(articles, tmp_path / "index", fake_embedder, BuildOptions(batch_passages=1))
+
+    with sqlite3.connect(tmp_path / "index" / "cache" / "embeddings.sqlite") as cache:
+        assert cache.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] == 2
