@@ -10,9 +10,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answering import AnswerFlow
 from bot.commands import NO_PINGS, AskCog
 from bot.live_index import LiveIndex
 from bot.texts import text
+from bot.translations import FrenchTranslator
+from bot.views import DYNAMIC_ITEMS
+from index.answer_log import AnswerLog
+from index.versions import IndexLocation
 
 if TYPE_CHECKING:
     from bot.settings import BotSettings
@@ -32,16 +37,22 @@ class _QABotMixin:
 
     live: LiveIndex
     settings: BotSettings
+    flow: AnswerFlow
+    collect_feedback: bool
     tree: app_commands.CommandTree[Any]
     _watcher: asyncio.Task[None] | None
 
-    def _init_qa(self, live: LiveIndex, settings: BotSettings) -> None:
+    def _init_qa(self, live: LiveIndex, settings: BotSettings, answer_log: AnswerLog | None) -> None:
         self.live = live
         self.settings = settings
+        self.collect_feedback = settings.collect_feedback
+        self.flow = AnswerFlow(live, answer_log, settings.passages_per_answer, settings.question_log)
         self._watcher = None
 
     async def setup_hook(self) -> None:
-        await self.add_cog(AskCog(self, self.live, self.settings))  # type: ignore[attr-defined, arg-type]
+        await self.add_cog(AskCog(self, self.flow, self.settings))  # type: ignore[attr-defined, arg-type]
+        self.add_dynamic_items(*DYNAMIC_ITEMS)  # type: ignore[attr-defined]
+        await self.tree.set_translator(FrenchTranslator())
         self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
         if self.live.version is None:
             await self.live.reload()
@@ -83,12 +94,16 @@ class _QABotMixin:
             self._watcher.cancel()
         await super().close()  # type: ignore[misc]
         self.live.close()
+        if self.flow.log is not None:
+            self.flow.log.close()
 
 
 class QABot(_QABotMixin, commands.Bot):
     """One gateway connection: enough below 2,500 servers."""
 
-    def __init__(self, live: LiveIndex, settings: BotSettings, **options: Any) -> None:
+    def __init__(
+        self, live: LiveIndex, settings: BotSettings, answer_log: AnswerLog | None, **options: Any
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
@@ -96,13 +111,15 @@ class QABot(_QABotMixin, commands.Bot):
             help_command=None,
             **options,
         )
-        self._init_qa(live, settings)
+        self._init_qa(live, settings, answer_log)
 
 
 class ShardedQABot(_QABotMixin, commands.AutoShardedBot):
     """Asks Discord how many shards it needs (GET /gateway/bot) and runs them all."""
 
-    def __init__(self, live: LiveIndex, settings: BotSettings, **options: Any) -> None:
+    def __init__(
+        self, live: LiveIndex, settings: BotSettings, answer_log: AnswerLog | None, **options: Any
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
@@ -110,11 +127,21 @@ class ShardedQABot(_QABotMixin, commands.AutoShardedBot):
             help_command=None,
             **options,
         )
-        self._init_qa(live, settings)
+        self._init_qa(live, settings, answer_log)
+
+
+def answer_log_for(settings: BotSettings) -> AnswerLog:
+    """Answers and feedback live beside the index versions, so they survive rebuilds."""
+    root = IndexLocation(settings.index_dir).root
+    root.mkdir(parents=True, exist_ok=True)
+    return AnswerLog(
+        root / "feedback.sqlite",
+        collect_feedback=settings.collect_feedback,
+        max_age_days=settings.answer_max_age_days,
+    )
 
 
 def create_bot(live: LiveIndex, settings: BotSettings, **options: Any) -> QABot | ShardedQABot:
     """The bot the settings ask for: sharded or not (options go to discord.py's client)."""
-    if settings.sharded:
-        return ShardedQABot(live, settings, **options)
-    return QABot(live, settings, **options)
+    cls = ShardedQABot if settings.sharded else QABot
+    return cls(live, settings, answer_log_for(settings), **options)

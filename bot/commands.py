@@ -1,20 +1,23 @@
-"""What users do: /ask, @mention questions, /sources, /help, and /reload for moderators."""
+"""What users do: /ask, @mention questions, /sources, /help, and /reload and /stats for moderators."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answering import AnswerFlow
 from bot.guards import Cooldown, QuestionPolicy, Refusal, check_question
-from bot.live_index import IndexUnavailableError, LiveIndex
+from bot.live_index import IndexUnavailableError
 from bot.replies import EMBED_DESCRIPTION_LIMIT, answer_reply, escape_text, to_embeds, trim_to_sentence
 from bot.texts import text
+from bot.views import answer_view
 from index.passages_db import ArticleInfo
 
 if TYPE_CHECKING:
@@ -24,6 +27,7 @@ _log = logging.getLogger(__name__)
 
 NO_PINGS = discord.AllowedMentions.none()
 SOURCES_PER_PAGE = 15
+THREAD_NAME_LIMIT = 100
 
 
 def question_from_mention(content: str, bot_id: int) -> str:
@@ -54,12 +58,25 @@ def sources_page(articles: list[ArticleInfo], page: int, locale: str | None) -> 
     return header, description.rstrip()
 
 
+def thread_name(question: str) -> str:
+    """A thread title from the question (Discord allows 100 characters)."""
+    flat = " ".join(question.split())
+    return flat if len(flat) <= THREAD_NAME_LIMIT else flat[: THREAD_NAME_LIMIT - 1].rstrip() + "…"
+
+
+def home_channel_id(channel: Any) -> int | None:
+    """The channel whose settings apply: a thread's parent, else the channel itself."""
+    if isinstance(channel, discord.Thread):
+        return channel.parent_id
+    return getattr(channel, "id", None)
+
+
 class AskCog(commands.Cog):
     """Answers questions by quoting the indexed articles."""
 
-    def __init__(self, bot: commands.Bot, live: LiveIndex, settings: BotSettings) -> None:
+    def __init__(self, bot: commands.Bot, flow: AnswerFlow, settings: BotSettings) -> None:
         self.bot = bot
-        self.live = live
+        self.flow = flow
         self.settings = settings
         self.policy = QuestionPolicy(
             max_chars=settings.max_question_chars,
@@ -75,15 +92,23 @@ class AskCog(commands.Cog):
         bot_name = self.bot.user.name if self.bot.user else "bot"
         return text(refusal.key, locale, bot=bot_name, **refusal.values)
 
-    async def _reply(self, question: str, locale: str | None) -> tuple[str, list[discord.Embed]]:
-        """The content and embeds answering a question; never raises (users see a sentence)."""
+    def _collections(self, channel_id: int | None) -> list[str]:
+        return list(self.settings.channel_collections.get(channel_id or 0, []))
+
+    async def _reply(
+        self, question: str, locale: str | None, user_id: int, channel_id: int | None
+    ) -> dict[str, Any]:
+        """Keyword arguments for sending the answer; never raises (users see a sentence)."""
         try:
-            answer = await self.live.answer(question, self.settings.passages_per_answer)
+            asked = await self.flow.ask(
+                question, user_id=user_id, channel_id=channel_id, collections=self._collections(channel_id)
+            )
         except IndexUnavailableError as error:
-            return text("no_index", locale, problem=str(error)), []
+            return {"content": text("no_index", locale, problem=str(error))}
         except Exception:
             _log.exception("failed to answer a question")
-            return text("error", locale), []
+            return {"content": text("error", locale)}
+        answer = asked.answer
         _log.info(
             "answered=%s passages=%d seconds=%.3f index=%s",
             answer.answered,
@@ -91,8 +116,12 @@ class AskCog(commands.Cog):
             answer.seconds,
             answer.index_version,
         )
-        reply = answer_reply(answer, self.live.min_score, locale=locale)
-        return reply.content, to_embeds(reply)
+        reply = answer_reply(answer, self.flow.live.min_score, locale=locale)
+        message: dict[str, Any] = {"content": reply.content, "embeds": to_embeds(reply)}
+        view = answer_view(asked.answer_id, user_id, answer, locale, self.settings.collect_feedback)
+        if view is not None:
+            message["view"] = view
+        return message
 
     @app_commands.command(name="ask")
     @app_commands.describe(question="Your question about the articles, in any language")
@@ -100,15 +129,28 @@ class AskCog(commands.Cog):
         """Ask a question; the bot answers by quoting the articles word for word."""
         locale = str(interaction.locale)
         is_dm = interaction.guild is None
-        refusal = self._refusal(question, interaction.channel_id, is_dm, interaction.user.id)
+        channel_id = home_channel_id(interaction.channel)
+        refusal = self._refusal(question, channel_id, is_dm, interaction.user.id)
         if refusal is not None:
             await interaction.response.send_message(
                 self._refusal_text(refusal, locale), ephemeral=True, allowed_mentions=NO_PINGS
             )
             return
         await interaction.response.defer(thinking=True)
-        content, embeds = await self._reply(question, locale)
-        await interaction.followup.send(content=content, embeds=embeds, allowed_mentions=NO_PINGS)
+        reply = await self._reply(question, locale, interaction.user.id, channel_id)
+        if self._wants_thread(interaction.channel):
+            opener = await interaction.followup.send(
+                text("thread_opened", locale, question=escape_text(trim_to_sentence(question, 1500))),
+                allowed_mentions=NO_PINGS,
+                wait=True,
+            )
+            thread = await opener.create_thread(name=thread_name(question))
+            await thread.send(allowed_mentions=NO_PINGS, **reply)
+            return
+        await interaction.followup.send(allowed_mentions=NO_PINGS, **reply)
+
+    def _wants_thread(self, channel: Any) -> bool:
+        return self.settings.answer_in_threads and isinstance(channel, discord.TextChannel)
 
     @app_commands.command(name="sources")
     @app_commands.describe(page="Which page of the list (15 articles a page)")
@@ -116,7 +158,7 @@ class AskCog(commands.Cog):
         """List the articles the bot has read."""
         locale = str(interaction.locale)
         try:
-            articles = await self.live.articles()
+            articles = await self.flow.live.articles()
         except IndexUnavailableError as error:
             await interaction.response.send_message(
                 text("no_index", locale, problem=str(error)), ephemeral=True, allowed_mentions=NO_PINGS
@@ -146,8 +188,43 @@ class AskCog(commands.Cog):
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.live.reload(force=True)
+        result = await self.flow.live.reload(force=True)
         await interaction.followup.send(result.message, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    @app_commands.command(name="stats")
+    @app_commands.default_permissions(manage_guild=True)
+    async def stats(self, interaction: discord.Interaction) -> None:
+        """Usage figures: questions, abstentions, latency, most-quoted articles, feedback."""
+        locale = str(interaction.locale)
+        if not interaction.permissions.manage_guild:
+            await interaction.response.send_message(
+                text("stats_denied", locale), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+            return
+        if self.flow.log is None:
+            await interaction.response.send_message(text("stats_off", locale), ephemeral=True)
+            return
+        figures = await asyncio.to_thread(self.flow.log.stats)
+        quoted = "\n".join(
+            f"{i}. {escape_text(trim_to_sentence(item.title, 120))} ({item.times})"
+            for i, item in enumerate(figures.most_quoted, start=1)
+        )
+        message = text(
+            "stats",
+            locale,
+            questions=figures.questions,
+            abstentions=figures.abstentions,
+            last_day=figures.last_day,
+            median_ms=figures.median_ms,
+            p95_ms=figures.p95_ms,
+            up=figures.thumbs_up,
+            down=figures.thumbs_down,
+            choices=figures.choices,
+            quoted=quoted or "—",
+        )
+        await interaction.response.send_message(
+            trim_to_sentence(message, 2000), ephemeral=True, allowed_mentions=NO_PINGS
+        )
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -160,12 +237,17 @@ class AskCog(commands.Cog):
             return
         question = question_from_mention(message.content, me.id)
         locale = str(message.guild.preferred_locale) if message.guild else None
-        refusal = self._refusal(question, message.channel.id, is_dm, message.author.id)
+        channel_id = home_channel_id(message.channel)
+        refusal = self._refusal(question, channel_id, is_dm, message.author.id)
         if refusal is not None:
             await message.reply(
                 self._refusal_text(refusal, locale), allowed_mentions=NO_PINGS, mention_author=False
             )
             return
         async with message.channel.typing():
-            content, embeds = await self._reply(question, locale)
-        await message.reply(content=content, embeds=embeds, allowed_mentions=NO_PINGS, mention_author=False)
+            reply = await self._reply(question, locale, message.author.id, channel_id)
+        if self._wants_thread(message.channel):
+            thread = await message.create_thread(name=thread_name(question))
+            await thread.send(allowed_mentions=NO_PINGS, **reply)
+            return
+        await message.reply(allowed_mentions=NO_PINGS, mention_author=False, **reply)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import AliasChoices, Field, SecretStr
 
 from index.settings import IndexSettings
@@ -30,3 +32,10 @@ class BotSettings(IndexSettings):
     max_question_chars: int = Field(500, ge=10, description="Longer questions are refused.")
     allow_dms: bool = Field(True, description="Answer questions sent in direct messages.")
     index_poll_seconds: float = Field(30.0, ge=0, description="How often to look for a new index; 0 = never.")
+    answer_in_threads: bool = Field(False, description="Answer each question in its own thread.")
+    channel_collections: dict[int, list[str]] = Field(
+        default_factory=dict, description="Channel id → collections (subfolders) searched there."
+    )
+    collect_feedback: bool = Field(True, description="Store 👍/👎 and chosen passages (hashed user ids).")
+    answer_max_age_days: float = Field(30.0, gt=0, description="Buttons on older answers say they expired.")
+    question_log: Path | None = Field(None, description="Append one JSON line per question to this file.")

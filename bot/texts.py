@@ -29,6 +29,18 @@ _TEXTS: dict[str, dict[str, str]] = {
         "reload_denied": "Only members with the Manage Server permission can reload the index.",
         "more_passages": "More passages",
         "context": "Context",
+        "answer_expired": "This answer has expired; ask the question again.",
+        "no_more_passages": "There are no more passages for this question.",
+        "thanks_vote": "Thanks, your vote is noted.",
+        "thanks_pick": "Thanks: passage {rank} is noted as the right one.",
+        "pick_placeholder": "Which passage answered the question?",
+        "feedback_off": "Feedback collection is turned off on this server.",
+        "stats_denied": "Only members with the Manage Server permission can see usage figures.",
+        "stats": "**Usage** · {questions} questions, {abstentions} without a relevant passage, "
+        "{last_day} in the last 24 h · median {median_ms:.0f} ms (p95 {p95_ms:.0f} ms)\n"
+        "**Feedback** · 👍 {up} · 👎 {down} · passages chosen {choices}\n**Most quoted**\n{quoted}",
+        "stats_off": "Answers are not being recorded, so there are no figures.",
+        "thread_opened": "Answer in the thread below: {question}",
     },
     "fr": {
         "dms_off": "Je ne réponds pas en message privé ici ; posez la question sur le serveur.",
@@ -55,6 +67,18 @@ _TEXTS: dict[str, dict[str, str]] = {
         "reload_denied": "Seuls les membres ayant la permission Gérer le serveur peuvent recharger l'index.",
         "more_passages": "Plus de passages",
         "context": "Contexte",
+        "answer_expired": "Cette réponse a expiré ; posez à nouveau la question.",
+        "no_more_passages": "Il n'y a pas d'autre passage pour cette question.",
+        "thanks_vote": "Merci, votre vote est enregistré.",
+        "thanks_pick": "Merci : le passage {rank} est noté comme le bon.",
+        "pick_placeholder": "Quel passage répondait à la question ?",
+        "feedback_off": "La collecte des avis est désactivée sur ce serveur.",
+        "stats_denied": "Seuls les membres ayant la permission Gérer le serveur voient les statistiques.",
+        "stats": "**Utilisation** · {questions} questions, {abstentions} sans passage pertinent, "
+        "{last_day} ces dernières 24 h · médiane {median_ms:.0f} ms (p95 {p95_ms:.0f} ms)\n"
+        "**Avis** · 👍 {up} · 👎 {down} · passages choisis {choices}\n**Les plus cités**\n{quoted}",
+        "stats_off": "Les réponses ne sont pas enregistrées : pas de statistiques.",
+        "thread_opened": "Réponse dans le fil ci-dessous : {question}",
     },
 }
 

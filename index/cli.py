@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     from index.eval_cli import add_eval_command
 
     add_eval_command(commands, _common)
+    from index.feedback_cli import add_feedback_command
+
+    add_feedback_command(commands, _common)
     return parser
 
 

@@ -1,13 +1,149 @@
-"""`qa-index eval`: score retrieval on a SQuAD v1.1 file (filled in by the retrieval-quality work)."""
+"""`qa-index eval FILE.json`: build a temporary index from a SQuAD v1.1 file and score retrieval."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from index.articles import load_articles
+from index.assembly import build_options_from, embedder_from, retrieval_options_from
+from index.build import rebuild
+from index.evaluate import (
+    AbstentionRates,
+    RetrievalMetrics,
+    SquadSet,
+    abstention_rates,
+    choose_threshold,
+    load_squad,
+    run_evaluation,
+    top_scores_without_gold,
+)
+from index.loader import open_published
+from index.retriever import Hit, Retriever
+from index.settings import IndexSettings
+
+
+@dataclass(frozen=True)
+class ScoredPassage:
+    """A retrieved passage as the evaluator sees it."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    """Retrieval metrics plus the abstention rates at the configured and the calibrated threshold."""
+
+    dataset: str
+    metrics: RetrievalMetrics
+    passages: int
+    at_configured: AbstentionRates
+    calibrated: AbstentionRates
+
+    def to_json(self) -> dict[str, Any]:
+        m = self.metrics
+        return {
+            "dataset": self.dataset,
+            "questions": m.questions,
+            "passages": self.passages,
+            "recall@1": round(m.recall_at_1, 4),
+            "recall@5": round(m.recall_at_5, 4),
+            "recall@10": round(m.recall_at_10, 4),
+            "mrr@10": round(m.mrr_at_10, 4),
+            "answer_in_passage@5": round(m.answer_in_passage_at_5, 4),
+            "latency_ms_median": round(m.latency_median_ms, 2),
+            "latency_ms_p95": round(m.latency_p95_ms, 2),
+            "no_answer": {
+                "configured": _rates(self.at_configured),
+                "calibrated": _rates(self.calibrated),
+            },
+        }
+
+
+def _rates(rates: AbstentionRates) -> dict[str, float]:
+    return {key: round(value, 4) for key, value in asdict(rates).items()}
 
 
 def add_eval_command(
     commands: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]
 ) -> None:
-    """Placeholder until the evaluation command lands."""
-    return None
+    """Register `qa-index eval`."""
+    command = commands.add_parser("eval", help="score retrieval on a SQuAD v1.1 file")
+    command.add_argument("squad_file", type=Path, help="SQuAD v1.1 JSON (one article per title)")
+    command.add_argument("--k", type=int, default=10, help="passages retrieved per question")
+    command.add_argument("--distractors", type=Path, help="a folder of extra articles to index too")
+    command.add_argument("--questions-from", type=Path, help="question texts by id from a parallel file")
+    command.add_argument("--limit", type=int, help="ask only the first N questions (quick runs)")
+    common(command)
+    command.set_defaults(handler=_eval)
+
+
+def _eval(args: argparse.Namespace, settings: IndexSettings) -> int:
+    squad = load_squad(args.squad_file, questions_from=args.questions_from)
+    articles = list(squad.articles)
+    if args.distractors:
+        articles += load_articles(args.distractors).articles
+    embedder = embedder_from(settings)
+    with tempfile.TemporaryDirectory(prefix="qa-eval-") as scratch:
+        index_dir = Path(scratch) / "index"
+        if not args.json:
+            print(f"indexing {len(articles)} articles with {embedder.model_name}", file=sys.stderr)
+        rebuild(articles, index_dir, embedder, build_options_from(settings), on_stage=lambda _: None)
+        retriever = Retriever(open_published(index_dir), embedder, retrieval_options_from(settings))
+        try:
+            report = evaluate(squad, retriever, args.k, args.limit)
+        finally:
+            retriever.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print(report_text(report))
+    return 0
+
+
+def evaluate(squad: SquadSet, retriever: Retriever, k: int, limit: int | None = None) -> EvalReport:
+    """Ask every question; then ask again without each gold article to measure abstention."""
+    questions = squad.questions[:limit] if limit else squad.questions
+
+    def search(question: str, count: int) -> Sequence[ScoredPassage]:
+        return [_scored(hit) for hit in retriever.search(question, count)]
+
+    metrics, outcomes = run_evaluation(search, questions, k)
+    answerable = [o.top_score if o.top_score is not None else float("-inf") for o in outcomes]
+    unanswerable = top_scores_without_gold(search, questions, k=max(k, 20))
+    configured = abstention_rates(answerable, unanswerable, retriever.options.min_score)
+    calibrated = choose_threshold(answerable, unanswerable, min_answered=0.95)
+    return EvalReport(squad.name, metrics, retriever.index.manifest.passages, configured, calibrated)
+
+
+def _scored(hit: Hit) -> ScoredPassage:
+    passage = hit.passage
+    return ScoredPassage(passage.article_id, passage.start, passage.end, passage.text, hit.score)
+
+
+def report_text(report: EvalReport) -> str:
+    m = report.metrics
+    configured, calibrated = report.at_configured, report.calibrated
+    return "\n".join(
+        [
+            f"{report.dataset}: {m.questions} questions over {report.passages} passages",
+            f"recall@1 {m.recall_at_1:.3f}  recall@5 {m.recall_at_5:.3f}  recall@10 {m.recall_at_10:.3f}  "
+            f"MRR@10 {m.mrr_at_10:.3f}  answer-in-passage@5 {m.answer_in_passage_at_5:.3f}",
+            f"latency per question: median {m.latency_median_ms:.1f} ms, p95 {m.latency_p95_ms:.1f} ms",
+            f"no-answer at the configured threshold {configured.threshold:.3f}: answers "
+            f"{configured.answered:.1%} of answerable questions, abstains on {configured.abstained:.1%} "
+            "with the gold article removed",
+            f"calibrated threshold (answers 95%): {calibrated.threshold:.3f}, abstains on "
+            f"{calibrated.abstained:.1%}",
+        ]
+    )

@@ -1,0 +1,160 @@
+"""From a question to a stored answer, its next pages and its context: no Discord types here.
+
+Index work and SQLite writes run in worker threads; the event loop only awaits them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.live_index import LiveIndex
+from index.answer_log import AnswerLog, StoredAnswer
+from index.retriever import Answer
+from index.splitter import split_sentences
+
+_log = logging.getLogger(__name__)
+
+CONTEXT_SENTENCES = 2
+
+
+@dataclass(frozen=True)
+class AskedAnswer:
+    """An answer and the id its buttons carry (None when answers are not stored)."""
+
+    answer: Answer
+    answer_id: int | None
+
+
+@dataclass(frozen=True)
+class PassageContext:
+    """A quoted passage with the sentences around it in its article."""
+
+    title: str
+    url: str | None
+    before: str
+    passage: str
+    after: str
+
+
+class AnswerExpiredError(Exception):
+    """The answer behind a button is older than the retention period (or unknown)."""
+
+
+class AnswerFlow:
+    """Asks the live index, remembers answers for paging and feedback, logs usage."""
+
+    def __init__(
+        self,
+        live: LiveIndex,
+        log: AnswerLog | None,
+        passages_per_answer: int,
+        question_log: Path | None = None,
+    ) -> None:
+        self.live = live
+        self.log = log
+        self.k = passages_per_answer
+        self._question_log = question_log
+
+    async def ask(
+        self, question: str, *, user_id: int, channel_id: int | None, collections: Sequence[str] = ()
+    ) -> AskedAnswer:
+        answer = await self.live.answer(question, self.k, collections=collections or None)
+        answer_id = None
+        if self.log is not None:
+            answer_id = await asyncio.to_thread(
+                self.log.record_answer,
+                question,
+                answer,
+                user_id=user_id,
+                collections=list(collections),
+                channel_id=channel_id,
+            )
+        self._log_question(answer, answer_id, collections)
+        return AskedAnswer(answer, answer_id)
+
+    async def more(self, answer_id: int) -> tuple[Answer, int]:
+        """The next passages for a stored question; returns them and the offset they start at."""
+        stored = await self._stored(answer_id)
+        offset = len(stored.shown)
+        answer = await self.live.answer(
+            stored.question, self.k, offset=offset, collections=stored.collections or None
+        )
+        fresh = [hit for hit in answer.hits if not stored.has_shown(hit)]
+        page = Answer(stored.question, fresh, bool(fresh), answer.index_version, answer.seconds, offset)
+        if fresh and self.log is not None:
+            await asyncio.to_thread(self.log.add_shown, answer_id, fresh)
+        return page, offset
+
+    async def context(self, answer_id: int, rank: int) -> PassageContext:
+        """The shown passage at `rank` with neighbouring sentences from its article."""
+        stored = await self._stored(answer_id)
+        if not 0 <= rank < len(stored.shown):
+            raise AnswerExpiredError(f"answer {answer_id} has no passage {rank + 1}")
+        shown = stored.shown[rank]
+        text = await self.live.article_text(shown.article_id)
+        if text is None:
+            raise AnswerExpiredError(f"article {shown.article_id} is no longer indexed")
+        return surrounding(text, shown.start, shown.end, shown.title, shown.url)
+
+    async def vote(self, answer_id: int, user_id: int, vote: int) -> None:
+        """Record 👍 (+1) or 👎 (-1); FeedbackError when collection is off or the answer unknown."""
+        await self._stored(answer_id)
+        await asyncio.to_thread(self._log().record_vote, answer_id, user_id, vote)
+
+    async def choose(self, answer_id: int, user_id: int, rank: int) -> None:
+        """Record which shown passage answered the question."""
+        await self._stored(answer_id)
+        await asyncio.to_thread(self._log().record_choice, answer_id, user_id, rank)
+
+    def _log(self) -> AnswerLog:
+        if self.log is None:
+            raise AnswerExpiredError("answers are not being recorded")
+        return self.log
+
+    async def _stored(self, answer_id: int) -> StoredAnswer:
+        stored = None if self.log is None else await asyncio.to_thread(self.log.get_answer, answer_id)
+        if stored is None:
+            raise AnswerExpiredError(f"answer {answer_id} has expired")
+        return stored
+
+    def _log_question(self, answer: Answer, answer_id: int | None, collections: Sequence[str]) -> None:
+        record = {
+            "at": time.time(),
+            "question": answer.question,
+            "answer_id": answer_id,
+            "answered": answer.answered,
+            "passages": len(answer.hits),
+            "top_score": round(answer.hits[0].score, 4) if answer.hits else None,
+            "seconds": round(answer.seconds, 4),
+            "index_version": answer.index_version,
+            "collections": list(collections),
+            "articles": [hit.article.id for hit in answer.hits],
+        }
+        if self._question_log is None:
+            return
+        line = json.dumps(record, ensure_ascii=False)
+        try:
+            with self._question_log.open("a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+        except OSError as error:
+            _log.warning("cannot write the question log %s: %s", self._question_log, error)
+
+
+def surrounding(text: str, start: int, end: int, title: str, url: str | None) -> PassageContext:
+    """The passage text[start:end] with up to CONTEXT_SENTENCES sentences before and after it."""
+    spans = split_sentences(text)
+    before = [s for s in spans if s[1] <= start][-CONTEXT_SENTENCES:]
+    after = [s for s in spans if s[0] >= end][:CONTEXT_SENTENCES]
+    return PassageContext(
+        title=title,
+        url=url,
+        before=text[before[0][0] : start].strip() if before else "",
+        passage=text[start:end],
+        after=text[end : after[-1][1]].strip() if after else "",
+    )
