@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from index.manifest import Manifest, checksums, library_versions
 from index.models import Article, Passage, SkippedFile
 from index.passages_db import DB_NAME, PassageDatabase, PassageTexts, PassageWriter
 from index.splitter import SplitSettings, split_article
-from index.vectors import APPROXIMATE_ABOVE, RECALL_TARGET, VectorIndex, measure_recall_at_10
+from index.vectors import APPROXIMATE_ABOVE, RECALL_TARGET, VectorIndex, tune_search_depth
 from index.versions import IndexLocation
 
 _log = logging.getLogger(__name__)
@@ -225,7 +225,7 @@ class _VectorSpool:
 
 
 def rebuild(
-    articles_dir: Path,
+    articles_dir: Path | Iterable[Article],
     index_dir: Path,
     embedder: Embedder,
     options: BuildOptions | None = None,
@@ -284,7 +284,7 @@ def rebuild(
 
 
 def _stream_articles(
-    articles_dir: Path,
+    articles_dir: Path | Iterable[Article],
     options: BuildOptions,
     embedder: Embedder,
     writer: PassageWriter,
@@ -295,7 +295,12 @@ def _stream_articles(
     """Split, store and queue each article as it is read; yields when it is time to report progress."""
     last_report = time.perf_counter()
     matched = 0
-    for item in iter_articles(articles_dir, max_bytes=options.max_article_bytes):
+    items: Iterable[Article | SkippedFile] = (
+        iter_articles(articles_dir, max_bytes=options.max_article_bytes)
+        if isinstance(articles_dir, Path)
+        else articles_dir
+    )
+    for item in items:
         if isinstance(item, SkippedFile):
             report.skipped.append(item)
             continue
@@ -322,7 +327,7 @@ def _stream_articles(
     report.articles_removed = len(previous) - matched
 
 
-def _check_articles(articles_dir: Path, report: BuildReport, strict: bool) -> None:
+def _check_articles(articles_dir: Path | Iterable[Article], report: BuildReport, strict: bool) -> None:
     if strict and report.skipped:
         listing = "; ".join(s.describe() for s in report.skipped)
         raise StrictBuildError(f"--strict: {len(report.skipped)} file(s) skipped: {listing}")
@@ -368,8 +373,8 @@ def _write_version(
     vector_index = VectorIndex.build(
         vectors, options.vector_index, approximate_above=options.approximate_above
     )
+    recall = tune_search_depth(vector_index, vectors) if vector_index.kind != "flat" else None
     vector_index.save(build_dir / VECTORS_NAME)
-    recall = measure_recall_at_10(vector_index, vectors) if vector_index.kind != "flat" else None
     report.vector_index, report.recall_at_10 = vector_index.kind, recall
     info = vector_index.info(recall)
     del vector_index  # the check loads the saved file: never hold two copies of a large index
@@ -377,7 +382,10 @@ def _write_version(
         stage(f"{info.kind} index over {info.count} vectors: recall@10 against exact search {recall:.3f}")
         if recall < RECALL_TARGET:
             _log.warning(
-                "recall@10 %.3f is under the %.2f target: consider --vector-index flat", recall, RECALL_TARGET
+                "recall@10 %.3f is under the %.2f target at the deepest search: build flat instead "
+                "(BuildOptions.vector_index)",
+                recall,
+                RECALL_TARGET,
             )
     first_vector = np.array(vectors[0]) if len(vectors) else None
     del vectors

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -22,6 +23,7 @@ APPROXIMATE_ABOVE = 50_000
 HNSW_NEIGHBOURS = 32
 HNSW_BUILD_DEPTH = 80
 HNSW_SEARCH_DEPTH = 128
+_MAX_SEARCH_DEPTH = 1024
 RECALL_TARGET = 0.95
 # Vectors handed to faiss at a time, so a memory-mapped matrix is never copied whole.
 _ADD_CHUNK = 65_536
@@ -83,10 +85,8 @@ class VectorIndex:
         # Questions asked together already run in separate worker threads.
         faiss.omp_set_num_threads(1)
         index = faiss.read_index(str(path))
-        if isinstance(index, faiss.IndexHNSW):
-            index.hnsw.efSearch = HNSW_SEARCH_DEPTH
-            return cls(index, "hnsw")
-        return cls(index, "flat")
+        # an HNSW file keeps the search depth `tune_search_depth` chose at build time
+        return cls(index, "hnsw" if isinstance(index, faiss.IndexHNSW) else "flat")
 
     def save(self, path: Path) -> None:
         faiss.write_index(self._index, str(path))
@@ -146,10 +146,36 @@ def measure_recall_at_10(approximate: VectorIndex, vectors: np.ndarray, samples:
     """Share of the exact top 10 that the approximate index also returns, on sampled stored vectors."""
     if approximate.kind == "flat" or len(vectors) == 0:
         return 1.0
+    return _recall(approximate, *_sampled_truth(vectors, samples))
+
+
+def tune_search_depth(
+    approximate: VectorIndex, vectors: np.ndarray, target: float = RECALL_TARGET, samples: int = 200
+) -> float:
+    """Deepen an HNSW search (efSearch, doubling up to 1024) until recall@10 meets `target`.
+
+    Returns the recall reached; the depth is saved with the index. Text embeddings usually
+    meet the target at the default depth; near-random vectors need more.
+    """
+    if approximate.kind != "hnsw" or len(vectors) == 0:
+        return 1.0
+    queries, truth = _sampled_truth(vectors, samples)
+    hnsw: Any = faiss.downcast_index(approximate._index)
+    recall = _recall(approximate, queries, truth)
+    while recall < target and hnsw.hnsw.efSearch < _MAX_SEARCH_DEPTH:
+        hnsw.hnsw.efSearch = min(hnsw.hnsw.efSearch * 2, _MAX_SEARCH_DEPTH)
+        recall = _recall(approximate, queries, truth)
+    return recall
+
+
+def _sampled_truth(vectors: np.ndarray, samples: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(0)
     picks = np.sort(rng.choice(len(vectors), size=min(samples, len(vectors)), replace=False))
     queries = np.ascontiguousarray(vectors[picks], dtype=np.float32)
-    truth = exact_top_k(vectors, queries, 10)
+    return queries, exact_top_k(vectors, queries, 10)
+
+
+def _recall(approximate: VectorIndex, queries: np.ndarray, truth: np.ndarray) -> float:
     found = 0
     for query, expected in zip(queries, truth, strict=True):
         approx = {row for row, _ in approximate.search(query, 10)}
