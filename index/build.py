@@ -21,6 +21,7 @@ from index.lexical import LexicalIndex
 from index.manifest import Manifest, checksums, library_versions
 from index.models import Article, Passage, SkippedFile
 from index.passages_db import DB_NAME, PassageDatabase, PassageTexts, PassageWriter
+from index.sentences import passage_sentences, save_sentence_vectors
 from index.splitter import SplitSettings, split_article
 from index.vectors import APPROXIMATE_ABOVE, RECALL_TARGET, VectorIndex, tune_search_depth
 from index.versions import IndexLocation
@@ -31,6 +32,7 @@ VECTORS_NAME = "vectors.faiss"
 LEXICAL_DIR = "lexical"
 # Raw float32 rows appended while embedding; memory-mapped to build the index, then deleted.
 _SPOOL_NAME = "vectors.f32.tmp"
+_SENTENCE_SPOOL_NAME = "sentences.f16.tmp"
 # encode_multi_process starts a pool of model copies per call: give each call enough work.
 _POOL_BATCH = 32_768
 _PROGRESS_EVERY_S = 30.0
@@ -54,9 +56,15 @@ class BuildOptions:
     # Passages embedded (and looked up in the cache) at a time: bounds the build's memory.
     batch_passages: int = 2048
     approximate_above: int = APPROXIMATE_ABOVE
+    # Also embed each passage's sentences, to score passages by their best sentence (see sentences.py).
+    sentence_vectors: bool = True
 
     def splitter_record(self) -> dict[str, Any]:
-        return {**asdict(self.split), "embed_titles": self.embed_titles}
+        return {
+            **asdict(self.split),
+            "embed_titles": self.embed_titles,
+            "sentence_vectors": self.sentence_vectors,
+        }
 
 
 @dataclass
@@ -69,6 +77,7 @@ class BuildReport:
     seconds: float = 0.0
     embed_seconds: float = 0.0
     passages_embedded: int = 0
+    sentences_embedded: int = 0
     articles_added: int = 0
     articles_changed: int = 0
     articles_removed: int = 0
@@ -193,6 +202,7 @@ class _VectorSpool:
         self._batch = max(options.batch_passages, _POOL_BATCH if options.devices else 1)
         self._texts: list[str] = []
         self._file = path.open("wb")
+        self.dtype: type[np.floating[Any]] = np.float32
 
     def add(self, texts: Sequence[str]) -> None:
         self._texts.extend(texts)
@@ -206,8 +216,8 @@ class _VectorSpool:
         vectors, keys, embedded = embed_with_cache(self._texts, self._embedder, self._cache, self._encode)
         self._cache.mark_used(keys)
         self._report.embed_seconds += time.perf_counter() - started
-        self._report.passages_embedded += embedded
-        self._file.write(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
+        self._count_embedded(embedded)
+        self._file.write(np.ascontiguousarray(vectors, dtype=self.dtype).tobytes())
         self.rows += len(vectors)
         self._texts = []
 
@@ -216,12 +226,37 @@ class _VectorSpool:
         self.flush()
         self._file.close()
         if self.rows == 0:
-            return np.zeros((0, self._embedder.dimension), dtype=np.float32)
-        return np.memmap(self.path, dtype=np.float32, mode="r", shape=(self.rows, self._embedder.dimension))
+            return np.zeros((0, self._embedder.dimension), dtype=self.dtype)
+        return np.memmap(self.path, dtype=self.dtype, mode="r", shape=(self.rows, self._embedder.dimension))
 
     def close(self) -> None:
         self._file.close()
         self.path.unlink(missing_ok=True)
+
+    def _count_embedded(self, embedded: int) -> None:
+        self._report.passages_embedded += embedded
+
+
+class _SentenceSpool(_VectorSpool):
+    """The same for each passage's sentences, in float16, remembering how many each passage has."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dtype = np.float16
+        self._counts: list[int] = []
+
+    def add_passages(self, passages: Sequence[Passage]) -> None:
+        groups = [passage_sentences(p.text) for p in passages]
+        self._counts.extend(len(group) for group in groups)
+        self.add([sentence for group in groups for sentence in group])
+
+    def save(self, directory: Path) -> None:
+        """Write sentences.npy and sentence_starts.npy (plain arrays), then drop the spool file."""
+        save_sentence_vectors(directory, self.vectors(), self._counts)
+        self.close()
+
+    def _count_embedded(self, embedded: int) -> None:
+        self._report.sentences_embedded += embedded
 
 
 def rebuild(
@@ -251,8 +286,15 @@ def rebuild(
             stage(f"reading articles from {articles_dir}; embedding with {embedder.model_name}")
             writer = PassageWriter(build_dir / DB_NAME)
             spool = _VectorSpool(build_dir / _SPOOL_NAME, embedder, options, cache, report)
+            sentences = (
+                _SentenceSpool(build_dir / _SENTENCE_SPOOL_NAME, embedder, options, cache, report)
+                if options.sentence_vectors
+                else None
+            )
             try:
-                for _ in _stream_articles(articles_dir, options, embedder, writer, spool, previous, report):
+                for _ in _stream_articles(
+                    articles_dir, options, embedder, writer, spool, sentences, previous, report
+                ):
                     stage(
                         f"{report.articles} articles, {report.passages} passages so far "
                         f"({report.passages_embedded} embedded)"
@@ -260,6 +302,8 @@ def rebuild(
                 _check_articles(articles_dir, report, options.strict)
                 spool.flush()
                 writer.finish()
+                if sentences is not None:
+                    sentences.save(build_dir)
                 stage(
                     f"read {report.articles} articles ({len(report.skipped)} files skipped): "
                     f"{report.passages} passages, {report.passages_embedded} embedded"
@@ -268,6 +312,8 @@ def rebuild(
             finally:
                 writer.close()
                 spool.close()
+                if sentences is not None:
+                    sentences.close()
             _verify_version(build_dir, first_vector)
             published = location.publish(build_dir)
             cache.forget_unused()
@@ -289,6 +335,7 @@ def _stream_articles(
     embedder: Embedder,
     writer: PassageWriter,
     spool: _VectorSpool,
+    sentences: _SentenceSpool | None,
     previous: dict[str, str],
     report: BuildReport,
 ) -> Iterator[None]:
@@ -320,6 +367,8 @@ def _stream_articles(
         report.truncated_passages += truncated
         writer.add(item, passages)
         spool.add([embedded_text(item.title, p.text, options.embed_titles) for p in passages])
+        if sentences is not None:
+            sentences.add_passages(passages)
         report.passages += len(passages)
         if time.perf_counter() - last_report > _PROGRESS_EVERY_S:
             last_report = time.perf_counter()
@@ -405,6 +454,7 @@ def _write_version(
         libraries=library_versions(),
         build={
             "passages_embedded": report.passages_embedded,
+            "sentences_embedded": report.sentences_embedded,
             "skipped": len(report.skipped),
             "recall_target": RECALL_TARGET,
             "approximate_above": options.approximate_above,

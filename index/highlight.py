@@ -1,8 +1,9 @@
-"""Which sentences of a passage best answer a question: pure scoring on shared keywords."""
+"""Which sentences of a passage best answer a question: pure scoring of each sentence."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import lru_cache
 
 from index.lexical import LexicalTokenizer
@@ -10,6 +11,9 @@ from index.splitter import split_sentences
 
 # A second sentence is marked only when it scores nearly as well as the best one.
 _RUNNER_UP_RATIO = 0.8
+_RUNNER_UP_GAP = 0.03
+# How much sharing the question's keywords adds to a sentence's similarity with the question.
+_KEYWORD_WEIGHT = 0.5
 
 
 @lru_cache(maxsize=1)
@@ -17,27 +21,42 @@ def _tokenizer() -> LexicalTokenizer:
     return LexicalTokenizer()
 
 
-def highlight_spans(question: str, passage_text: str, *, most: int = 2) -> list[tuple[int, int]]:
-    """Spans (relative to the passage) of the sentences sharing the most question keywords.
-
-    Returns an empty list when no sentence shares a keyword (for example a question in another
-    language), rather than marking a sentence at random.
-    """
+def keyword_scores(question: str, sentences: Sequence[str]) -> list[float]:
+    """Per sentence: the share of the question's distinct keywords it contains, damped for long ones."""
     tokenizer = _tokenizer()
     wanted = set(tokenizer.terms(question))
     if not wanted:
+        return [0.0] * len(sentences)
+    scores = []
+    for sentence in sentences:
+        terms = tokenizer.terms(sentence)
+        shared = len(wanted.intersection(terms))
+        scores.append(shared / len(wanted) / math.sqrt(1 + len(terms) / 20) if shared else 0.0)
+    return scores
+
+
+def highlight_spans(
+    question: str, passage_text: str, sentence_scores: Sequence[float] | None = None, *, most: int = 2
+) -> list[tuple[int, int]]:
+    """Spans (relative to the passage) of the sentences that best answer the question.
+
+    `sentence_scores` are the question's cosine with each sentence (in `split_sentences` order),
+    when the index has sentence vectors: they find the answer across languages, where keywords
+    cannot. Without them, only sentences sharing a keyword are marked, never one at random.
+    """
+    spans = split_sentences(passage_text)
+    if not spans:
         return []
-    scored = []
-    for start, end in split_sentences(passage_text):
-        terms = tokenizer.terms(passage_text[start:end])
-        shared = wanted.intersection(terms)
-        if shared:
-            # Prefer sentences that cover more distinct question terms, then shorter ones.
-            score = len(shared) / math.sqrt(1 + len(terms) / 20)
-            scored.append((score, start, end))
-    if not scored:
-        return []
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    best = scored[0][0]
-    chosen = [(start, end) for score, start, end in scored[:most] if score >= best * _RUNNER_UP_RATIO]
-    return sorted(chosen)
+    keywords = keyword_scores(question, [passage_text[s:e] for s, e in spans])
+    if sentence_scores is not None and len(sentence_scores) == len(spans):
+        combined = [float(c) + _KEYWORD_WEIGHT * k for c, k in zip(sentence_scores, keywords, strict=True)]
+        order = sorted(range(len(spans)), key=lambda i: (-combined[i], i))
+        best = combined[order[0]]
+        chosen = [i for i in order[:most] if combined[i] >= best - _RUNNER_UP_GAP]
+    else:
+        order = sorted((i for i in range(len(spans)) if keywords[i] > 0), key=lambda i: (-keywords[i], i))
+        if not order:
+            return []
+        best = keywords[order[0]]
+        chosen = [i for i in order[:most] if keywords[i] >= best * _RUNNER_UP_RATIO]
+    return sorted(spans[i] for i in chosen)

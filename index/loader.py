@@ -10,6 +10,7 @@ from index.errors import IndexCorruptError
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
 from index.passages_db import DB_NAME, PassageDatabase
+from index.sentences import SentenceVectors
 from index.vectors import VectorIndex
 from index.versions import IndexLocation
 
@@ -23,6 +24,7 @@ class LoadedIndex:
     vectors: VectorIndex
     lexical: LexicalIndex
     database: PassageDatabase
+    sentences: SentenceVectors | None = None
 
     @property
     def version(self) -> str:
@@ -41,6 +43,7 @@ def open_index(directory: Path, *, model: str | None = None, dimension: int | No
     try:
         vectors = VectorIndex.load(directory / VECTORS_NAME)
         lexical = LexicalIndex.load(directory / LEXICAL_DIR)
+        sentences = SentenceVectors.load(directory)
     except (RuntimeError, OSError, ValueError) as error:
         raise IndexCorruptError(
             f"{directory} cannot be read ({error}): rebuild with `qa-index rebuild`"
@@ -49,7 +52,9 @@ def open_index(directory: Path, *, model: str | None = None, dimension: int | No
         raise IndexCorruptError(
             f"{directory} holds {vectors.count} vectors, not {manifest.passages}: rebuild"
         )
-    return LoadedIndex(directory, manifest, vectors, lexical, PassageDatabase(directory / DB_NAME))
+    if sentences is not None and sentences.passages != manifest.passages:
+        raise IndexCorruptError(f"{directory} has sentence vectors for another passage count: rebuild")
+    return LoadedIndex(directory, manifest, vectors, lexical, PassageDatabase(directory / DB_NAME), sentences)
 
 
 def open_published(index_dir: Path, *, model: str | None = None, dimension: int | None = None) -> LoadedIndex:

@@ -6,6 +6,8 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from index import fusion
 from index.embedder import Embedder
 from index.highlight import highlight_spans
@@ -47,6 +49,8 @@ class RetrievalOptions:
     min_score: float = DEFAULT_MIN_SCORE
     candidates: int = 50
     fusion: fusion.FusionSettings = field(default_factory=fusion.FusionSettings)
+    # Dense score = (1 - w) * passage cosine + w * best sentence cosine, when sentences are indexed.
+    sentence_weight: float = 0.5
 
 
 class Retriever:
@@ -77,6 +81,7 @@ class Retriever:
         if allowed is not None:
             dense = [(row, s) for row, s in dense if row in allowed][:pool]
             lexical = [(row, s) for row, s in lexical if row in allowed][:pool]
+        dense = self._blend_sentences(query_vector, dense, lexical)
         coverage = self.index.lexical.coverage(question)
         weight = fusion.lexical_weight_for(coverage, self.options.fusion)
         ranked = fusion.fuse(dense, lexical, weight)
@@ -91,7 +96,31 @@ class Retriever:
             hits.append(Hit(row, item.passage, item.article, score))
             if len(hits) >= wanted:
                 break
-        return [_with_highlights(hit, question) for hit in hits[offset:wanted]]
+        return [self._with_highlights(hit, question, query_vector) for hit in hits[offset:wanted]]
+
+    def _blend_sentences(
+        self, query: np.ndarray, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
+        """Score every candidate by its passage and its best sentence (exact, not the ANN estimate)."""
+        sentences = self.index.sentences
+        if sentences is None:
+            return dense
+        rows = list(dict.fromkeys([row for row, _ in dense] + [row for row, _ in lexical]))
+        passage = self.index.vectors.scores_for(query, rows)
+        best = sentences.best(query, rows)
+        weight = self.options.sentence_weight
+        blended = [
+            (row, (1 - weight) * float(p) + weight * best.get(row, (float(p), 0))[0])
+            for row, p in zip(rows, passage, strict=True)
+        ]
+        return sorted(blended, key=lambda item: (-item[1], item[0]))
+
+    def _with_highlights(self, hit: Hit, question: str, query: np.ndarray) -> Hit:
+        sentences = self.index.sentences
+        scores = sentences.scores(query, hit.row) if sentences is not None else None
+        spans = highlight_spans(question, hit.passage.text, None if scores is None else scores.tolist())
+        shifted = tuple((hit.passage.start + s, hit.passage.start + e) for s, e in spans)
+        return Hit(hit.row, hit.passage, hit.article, hit.score, shifted)
 
     def answer(
         self, question: str, k: int = 3, *, offset: int = 0, collections: Collection[str] | None = None
@@ -115,9 +144,3 @@ class Retriever:
 
 def _overlaps(a: Passage, b: Passage) -> bool:
     return a.article_id == b.article_id and a.start < b.end and b.start < a.end
-
-
-def _with_highlights(hit: Hit, question: str) -> Hit:
-    spans = highlight_spans(question, hit.passage.text)
-    shifted = tuple((hit.passage.start + s, hit.passage.start + e) for s, e in spans)
-    return Hit(hit.row, hit.passage, hit.article, hit.score, shifted)

@@ -116,6 +116,13 @@ class VectorIndex:
         scores, rows = self._index.search(matrix, min(k, self.count))
         return [(int(row), float(score)) for row, score in zip(rows[0], scores[0], strict=True) if row >= 0]
 
+    def scores_for(self, query: np.ndarray, rows: list[int]) -> np.ndarray:
+        """Cosine of the query with the stored vectors of the given rows (exact, whatever the kind)."""
+        if not rows:
+            return np.zeros(0, dtype=np.float32)
+        stored = self._index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+        return np.asarray(stored, dtype=np.float32) @ np.asarray(query, dtype=np.float32)
+
     def info(self, recall_at_10: float | None = None) -> VectorIndexInfo:
         return VectorIndexInfo(self.kind, self.count, self.dimension, recall_at_10)
 

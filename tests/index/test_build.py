@@ -107,7 +107,10 @@ def test_changed_article_reembeds_only_its_passages(write_articles, tmp_path, fa
     report = rebuild(articles, tmp_path / "index", fake_embedder)
 
     assert report.articles_changed == 1 and report.articles_removed == 1 and report.articles_unchanged == 1
-    assert len(fake_embedder.embedded) == 1 and "jeudi" in fake_embedder.embedded[0]
+    # The changed passage, and of its sentences only the new one: the others are cached.
+    assert report.passages_embedded == 1 and report.sentences_embedded == 1
+    assert fake_embedder.embedded[0].endswith("Le trafic reprendra jeudi.")
+    assert fake_embedder.embedded[1] == "Le trafic reprendra jeudi."
     assert "election.md" not in _search(tmp_path / "index", fake_embedder, "maire réélu majorité")
 
 
@@ -275,7 +278,12 @@ def test_devices_option_encodes_through_the_multi_process_pool(write_articles, t
 
     report = rebuild(articles, tmp_path / "index", embedder, BuildOptions(devices=("cpu", "cpu")))
 
-    assert embedder.pool_calls == [(report.passages, ["cpu", "cpu"])] and embedder.embedded == []
+    # One pool call for the passages, one for their sentences; nothing encoded in this process.
+    assert embedder.pool_calls == [
+        (report.passages, ["cpu", "cpu"]),
+        (report.sentences_embedded, ["cpu", "cpu"]),
+    ]
+    assert embedder.embedded == []
     assert _search(tmp_path / "index", embedder, files["a002.txt"])[0] == "a002.txt"
 
 
@@ -284,7 +292,8 @@ def test_devices_option_falls_back_when_the_embedder_has_no_pool(write_articles,
 
     report = rebuild(articles, tmp_path / "index", fake_embedder, BuildOptions(devices=("cuda:0", "cuda:1")))
 
-    assert len(fake_embedder.embedded) == report.passages_embedded == report.passages
+    assert report.passages_embedded == report.passages
+    assert len(fake_embedder.embedded) == report.passages_embedded + report.sentences_embedded
 
 
 def test_cache_keeps_only_the_vectors_of_the_published_index(write_articles, tmp_path, fake_embedder):
@@ -294,4 +303,5 @@ def test_cache_keeps_only_the_vectors_of_the_published_index(write_articles, tmp
     rebuild(articles, tmp_path / "index", fake_embedder, BuildOptions(batch_passages=1))
 
     with sqlite3.connect(tmp_path / "index" / "cache" / "embeddings.sqlite") as cache:
-        assert cache.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] == 2
+        # 2 passages and their 2 + 3 sentences; the train passage's old vector is gone.
+        assert cache.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] == 2 + 5
