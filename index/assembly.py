@@ -26,9 +26,13 @@ def build_options_from(settings: IndexSettings, *, strict: bool = False) -> Buil
         max_words=max(settings.passage_words * 8 // 5, settings.passage_words + 10),
         overlap_sentences=settings.passage_overlap,
     )
+    devices = tuple(device.strip() for device in settings.encode_devices.split(",") if device.strip())
     return BuildOptions(
         split=split,
         embed_titles=settings.embed_titles,
+        vector_index=settings.vector_index,
+        devices=devices,
+        sentence_vectors=settings.sentence_vectors,
         keep_versions=settings.keep_versions,
         max_article_bytes=settings.max_article_bytes,
         strict=strict,

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from index.articles import iter_articles
-from index.embedder import Embedder
+from index.embedder import Embedder, progress_wanted
 from index.embedding_cache import EmbeddingCache, cache_key
 from index.errors import ArticlesError, IndexCorruptError, IndexError_
 from index.lexical import LexicalIndex
@@ -159,7 +159,7 @@ def passage_encoder(embedder: Embedder, devices: Sequence[str] = ()) -> Encode:
             embedder.model_name,
             ", ".join(devices),
         )
-    return lambda texts: embedder.embed_passages(texts, show_progress=False)
+    return lambda texts: embedder.embed_passages(texts, show_progress=progress_wanted())
 
 
 def embed_with_cache(

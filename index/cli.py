@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     _common(build)
     build.add_argument("--strict", action="store_true", help="fail if any file is skipped")
     build.add_argument("--device", help="cpu, cuda or auto (default QA_DEVICE)")
+    build.add_argument("--devices", help="several devices for a multi-process pool, e.g. cuda:0,cuda:1")
     build.set_defaults(handler=_rebuild)
 
     info = commands.add_parser("info", help="describe the published index")
@@ -73,6 +74,8 @@ def _settings(args: argparse.Namespace) -> IndexSettings:
         overrides["embedding_model"] = args.model
     if getattr(args, "device", None):
         overrides["device"] = args.device
+    if getattr(args, "devices", None):
+        overrides["encode_devices"] = args.devices
     return IndexSettings(**overrides)  # type: ignore[arg-type]
 
 
@@ -97,7 +100,8 @@ def summary_text(report: BuildReport) -> str:
     lines = [
         f"published index version {report.version} in {report.index_dir}",
         f"{report.articles} articles, {report.passages} passages in {report.seconds:.1f} s "
-        f"({report.passages_per_second:.1f} passages/s); {report.passages_embedded} passages embedded",
+        f"({report.passages_per_second:.1f} passages/s); embedded {report.passages_embedded} passages "
+        f"and {report.sentences_embedded} sentences (the rest came from the cache)",
         f"articles: {report.articles_added} added, {report.articles_changed} changed, "
         f"{report.articles_removed} removed, {report.articles_unchanged} unchanged",
     ]

@@ -25,6 +25,16 @@ class IndexSettings(BaseSettings):
     passage_prefix: str = Field("", description="Text put before each passage (e5-style: 'passage: ').")
     embed_titles: bool = Field(True, description="Embed each passage together with its article title.")
     device: str = Field("cpu", description="Where to embed: cpu, cuda, or auto.")
+    encode_devices: str = Field(
+        "",
+        description="Comma-separated devices for sentence-transformers' multi-process pool (cuda:0,cuda:1).",
+    )
+    vector_index: str = Field(
+        "auto", description="FAISS index kind: auto (flat, HNSW above 50k), flat, hnsw."
+    )
+    sentence_vectors: bool = Field(
+        True, description="Also embed sentences, to score passages by their best one."
+    )
     batch_size: int = Field(32, ge=1, description="Passages per embedding batch.")
     passage_words: int = Field(100, ge=20, description="Target passage size in words.")
     passage_overlap: int = Field(0, ge=0, description="Sentences repeated between consecutive passages.")
