@@ -95,7 +95,8 @@ def _eval(args: argparse.Namespace, settings: IndexSettings) -> int:
         articles += load_articles(args.distractors).articles
     embedder = embedder_from(settings)
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as scratch:
-        index_dir = Path(scratch) / "index"
+        # With --index, the evaluation index is kept there, so a second run reuses its embeddings.
+        index_dir = args.index or Path(scratch) / "index"
         if not args.json:
             print(f"indexing {len(articles)} articles with {embedder.model_name}", file=sys.stderr)
         rebuild(articles, index_dir, embedder, build_options_from(settings), on_stage=lambda _: None)
