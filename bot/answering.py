@@ -40,6 +40,7 @@ class PassageContext:
     before: str
     passage: str
     after: str
+    source: str = ""
 
 
 class AnswerExpiredError(Exception):
@@ -100,7 +101,7 @@ class AnswerFlow:
         text = await self.live.article_text(shown.article_id)
         if text is None:
             raise AnswerExpiredError(f"article {shown.article_id} is no longer indexed")
-        return surrounding(text, shown.start, shown.end, shown.title, shown.url)
+        return surrounding(text, shown.start, shown.end, shown.title, shown.url, shown.article_id)
 
     async def vote(self, answer_id: int, user_id: int, vote: int) -> None:
         """Record 👍 (+1) or 👎 (-1); FeedbackError when collection is off or the answer unknown."""
@@ -146,7 +147,9 @@ class AnswerFlow:
             _log.warning("cannot write the question log %s: %s", self._question_log, error)
 
 
-def surrounding(text: str, start: int, end: int, title: str, url: str | None) -> PassageContext:
+def surrounding(
+    text: str, start: int, end: int, title: str, url: str | None, source: str = ""
+) -> PassageContext:
     """The passage text[start:end] with up to CONTEXT_SENTENCES sentences before and after it."""
     spans = split_sentences(text)
     before = [s for s in spans if s[1] <= start][-CONTEXT_SENTENCES:]
@@ -157,4 +160,5 @@ def surrounding(text: str, start: int, end: int, title: str, url: str | None) ->
         before=text[before[0][0] : start].strip() if before else "",
         passage=text[start:end],
         after=text[end : after[-1][1]].strip() if after else "",
+        source=source,
     )

@@ -16,7 +16,7 @@ from bot.answering import AnswerFlow
 from bot.guards import Cooldown, QuestionPolicy, Refusal, check_question
 from bot.live_index import IndexUnavailableError
 from bot.replies import EMBED_DESCRIPTION_LIMIT, answer_reply, escape_text, to_embeds, trim_to_sentence
-from bot.texts import text
+from bot.texts import guess_locale, text
 from bot.views import answer_view
 from index.passages_db import ArticleInfo
 
@@ -118,7 +118,14 @@ class AskCog(commands.Cog):
         )
         reply = answer_reply(answer, self.flow.live.min_score, locale=locale)
         message: dict[str, Any] = {"content": reply.content, "embeds": to_embeds(reply)}
-        view = answer_view(asked.answer_id, user_id, answer, locale, self.settings.collect_feedback)
+        view = answer_view(
+            asked.answer_id,
+            user_id,
+            answer,
+            locale,
+            self.settings.collect_feedback,
+            has_more=len(answer.hits) >= self.flow.k,
+        )
         if view is not None:
             message["view"] = view
         return message
@@ -236,7 +243,8 @@ class AskCog(commands.Cog):
         if not is_dm and me not in message.mentions:
             return
         question = question_from_mention(message.content, me.id)
-        locale = str(message.guild.preferred_locale) if message.guild else None
+        server_locale = str(message.guild.preferred_locale) if message.guild else None
+        locale = guess_locale(question, server_locale)
         channel_id = home_channel_id(message.channel)
         refusal = self._refusal(question, channel_id, is_dm, message.author.id)
         if refusal is not None:

@@ -23,6 +23,7 @@ EMBEDS_TOTAL_LIMIT = 6000
 EMBEDS_PER_MESSAGE = 10
 
 ELLIPSIS = "…"
+EMPTY_QUOTE_LINE = "\u200b"
 _QUOTE_BUDGET = 1500
 _LINE_START_MARKUP = re.compile(r"^(\s*)(#{1,3} |-# |[-*+] |\d+\. |>)", re.MULTILINE)
 _SENTENCE_END = re.compile(r"[.!?…»”\"')\]](?=\s)")
@@ -98,7 +99,8 @@ def _format_quote(shown: str, highlights: list[tuple[int, int]]) -> str:
         cursor = end
     pieces.append(escape_text(shown[cursor:]))
     body = "".join(pieces)
-    return "\n".join("> " + line if line.strip() else ">" for line in body.split("\n"))
+    # A bare ">" is shown literally by Discord: an empty quoted line needs some (invisible) text.
+    return "\n".join("> " + (line if line.strip() else EMPTY_QUOTE_LINE) for line in body.split("\n"))
 
 
 def _bold(text: str) -> str:
@@ -157,14 +159,14 @@ def render_plain(reply: Reply) -> str:
     return "\n\n".join(blocks)
 
 
-_EMBED_COLOUR = 0x3B82F6
+EMBED_COLOUR = 0x3B82F6
 
 
 def to_embeds(reply: Reply) -> list[discord.Embed]:
     """The reply's cards as Discord embeds (title linked to the article when it has a URL)."""
     embeds = []
     for card in reply.cards:
-        embed = discord.Embed(title=card.title, url=card.url, description=card.quote, colour=_EMBED_COLOUR)
+        embed = discord.Embed(title=card.title, url=card.url, description=card.quote, colour=EMBED_COLOUR)
         embed.set_footer(text=card.footer)
         embeds.append(embed)
     return embeds

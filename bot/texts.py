@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "dms_off": "I don't answer questions in direct messages here; ask in the server.",
@@ -81,6 +83,28 @@ _TEXTS: dict[str, dict[str, str]] = {
         "thread_opened": "Réponse dans le fil ci-dessous : {question}",
     },
 }
+
+
+_FRENCH_WORDS = frozenset(
+    "le la les des du de est que qu quoi quel quelle quels quelles où pourquoi comment combien "
+    "une un et au aux ce cette ces il elle ils sont a ont qui dans pour sur avec".split()
+)
+_ENGLISH_WORDS = frozenset(
+    "the what who whom where when why how which is are was were did does do of and an to in "
+    "for on with has have".split()
+)
+
+
+def guess_locale(question: str, fallback: str | None) -> str | None:
+    """'fr' or 'en' from the question's own words (a mention carries no user locale), else the fallback."""
+    words = re.findall(r"[a-zàâäçéèêëîïôöùûüœ]+", question.lower())
+    french = sum(word in _FRENCH_WORDS for word in words)
+    english = sum(word in _ENGLISH_WORDS for word in words)
+    if french > english:
+        return "fr"
+    if english > french:
+        return "en"
+    return fallback
 
 
 def language_of(locale: str | None) -> str:

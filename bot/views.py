@@ -10,6 +10,7 @@ import discord
 
 from bot.answering import AnswerExpiredError, AnswerFlow, PassageContext
 from bot.replies import (
+    EMBED_COLOUR,
     EMBED_DESCRIPTION_LIMIT,
     answer_reply,
     escape_text,
@@ -83,7 +84,10 @@ class MoreButton(
             await _say(interaction, text("no_more_passages", locale))
             return
         reply = answer_reply(page, bot.flow.live.min_score, locale=locale)
-        view = answer_view(self.answer_id, self.asker_id, page, locale, bot.collect_feedback)
+        has_more = len(page.hits) >= bot.flow.k
+        view = answer_view(
+            self.answer_id, self.asker_id, page, locale, bot.collect_feedback, has_more=has_more
+        )
         if is_asker:
             await interaction.edit_original_response(
                 content=reply.content, embeds=to_embeds(reply), view=view, allowed_mentions=NO_PINGS
@@ -197,18 +201,34 @@ DYNAMIC_ITEMS = (MoreButton, ContextButton, VoteButton, PickSelect)
 
 
 def answer_view(
-    answer_id: int | None, asker_id: int, answer: Answer, locale: str | None, feedback: bool
+    answer_id: int | None,
+    asker_id: int,
+    answer: Answer,
+    locale: str | None,
+    feedback: bool,
+    *,
+    has_more: bool = True,
 ) -> discord.ui.View | None:
-    """The buttons under an answer: more passages, context per passage, and feedback."""
+    """The buttons under an answer: more passages (while there may be some), context, feedback.
+
+    Rows are fixed: navigation, then the votes, then the passage menu."""
     if answer_id is None or not answer.hits:
         return None
     view = discord.ui.View(timeout=None)
-    view.add_item(MoreButton(answer_id, asker_id, locale))
-    for i, _ in enumerate(answer.hits[:CONTEXT_BUTTONS]):
-        view.add_item(ContextButton(answer_id, answer.offset + i, locale))
+    navigation: list[discord.ui.DynamicItem[Any]] = [
+        ContextButton(answer_id, answer.offset + i, locale)
+        for i in range(min(len(answer.hits), CONTEXT_BUTTONS))
+    ]
+    if has_more:
+        navigation.insert(0, MoreButton(answer_id, asker_id, locale))
+    for item in navigation:
+        item.row = 0
+        view.add_item(item)
     if feedback:
-        view.add_item(VoteButton(answer_id, "up"))
-        view.add_item(VoteButton(answer_id, "down"))
+        for vote in ("up", "down"):
+            button = VoteButton(answer_id, vote)
+            button.row = 1
+            view.add_item(button)
         options = [
             discord.SelectOption(
                 label=trim_to_sentence(f"{answer.offset + i + 1}. {hit.article.title}", 100),
@@ -217,7 +237,9 @@ def answer_view(
             )
             for i, hit in enumerate(answer.hits[:25])
         ]
-        view.add_item(PickSelect(answer_id, options, locale))
+        pick = PickSelect(answer_id, options, locale)
+        pick.row = 2
+        view.add_item(pick)
     return view
 
 
@@ -230,9 +252,15 @@ def context_embed(context: PassageContext, rank: int) -> discord.Embed:
     after = escape_text(trim_to_sentence(context.after, side // 2))
     bold = "\n".join(f"**{line}**" if line.strip() else line for line in passage.split("\n"))
     description = "\n".join(part for part in (before, bold, after) if part)
-    return discord.Embed(
-        title=trim_to_sentence(f"[{rank + 1}] {context.title}", 256), url=context.url, description=description
+    embed = discord.Embed(
+        title=trim_to_sentence(f"[{rank + 1}] {context.title}", 256),
+        url=context.url,
+        description=description,
+        colour=EMBED_COLOUR,
     )
+    if context.source:
+        embed.set_footer(text=trim_to_sentence(context.source, 2048))
+    return embed
 
 
 def _tail(text_: str, limit: int) -> str:

@@ -92,7 +92,9 @@ def start_bot(emulator: DiscordEmulator, index_dir: Path) -> StartBot:
     async def start(embedder: FakeEmbedder | None = None, *, index: Path | None = None, **overrides: Any):
         embedder = embedder or FakeEmbedder()
         settings = bot_settings(index or index_dir, emulator.guild_id, **overrides)
-        live = live_index(index or index_dir, embedder, settings.min_score or 0.2)
+        live = live_index(
+            index or index_dir, embedder, 0.2 if settings.min_score is None else settings.min_score
+        )
         with pointed_at(emulator):
             bot = create_bot(live, settings, guild_ready_timeout=0.1)
             async with running(bot, emulator.token):

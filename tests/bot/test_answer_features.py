@@ -39,7 +39,7 @@ async def _answer(emulator, user, question: str) -> dict:
 
 async def test_more_passages_edits_the_askers_answer_with_new_passages(emulator, start_bot):
     asker = emulator.add_user("lena")
-    async with start_bot(passages_per_answer=1):
+    async with start_bot(passages_per_answer=1, min_score=0.0):
         answer = await _answer(emulator, asker, "volcan Hekla éruption Islande")
         first = _quotes(answer)
         record = await emulator.click_button(int(answer["id"]), _button(answer, "qa:more:"), asker)
@@ -53,7 +53,7 @@ async def test_more_passages_edits_the_askers_answer_with_new_passages(emulator,
 
 async def test_more_passages_for_someone_else_is_private(emulator, start_bot):
     asker, other = emulator.add_user("mia"), emulator.add_user("noe")
-    async with start_bot(passages_per_answer=1):
+    async with start_bot(passages_per_answer=1, min_score=0.0):
         answer = await _answer(emulator, asker, "volcan Hekla éruption Islande")
         await emulator.click_button(int(answer["id"]), _button(answer, "qa:more:"), other)
         private = await emulator.wait_for_message(
@@ -158,6 +158,6 @@ async def test_french_locale_gets_french_labels_and_commands(emulator, start_bot
         await emulator.wait_for_response(record)
         answer = await emulator.wait_for_message(lambda m: _from_bot(emulator)(m) and m["embeds"])
     labels = [c.get("label") for row in answer["components"] for c in row["components"]]
-    assert "Plus de passages" in labels
+    assert "Contexte 1" in labels
     assert "confiance" in answer["content"]
     assert ask["name_localizations"]["fr"] == "demander"

@@ -71,9 +71,11 @@ async def test_bot_process_answers_mentions_and_slash_commands(sample_index, tmp
                 "ask", {"question": "Qu'est-ce que la Russie a demandé à la Chine ?"}, asker
             )
             followup = await emulator.wait_for_message(
-                lambda m: m["author"]["id"] == bot_id
-                and (m.get("interaction_metadata") or {}).get("id") == str(record.id)
-                and bool(m["embeds"]),  # not the "thinking…" placeholder of the deferral
+                lambda m: (
+                    m["author"]["id"] == bot_id
+                    and (m.get("interaction_metadata") or {}).get("id") == str(record.id)
+                    and bool(m["embeds"])
+                ),  # not the "thinking…" placeholder of the deferral
                 timeout=30,
             )
         finally:

@@ -43,7 +43,7 @@ async def test_mention_gets_a_quoted_reply(emulator, start_bot):
     first = reply["embeds"][0]
     assert first["title"].endswith("Éruption du Hekla") and first["url"] == "https://news.example/volcan"
     assert "2024-05-02" in first["footer"]["text"]
-    assert "confidence" in reply["content"]
+    assert "confiance" in reply["content"]  # a French question gets French words
     assert emulator.typing_events, "the bot shows it is typing while it searches"
     assert reply["mentions_pinged"] == NOTHING_PINGED
     assert emulator.rejections == []

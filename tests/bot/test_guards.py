@@ -32,3 +32,11 @@ def test_cooldown_is_per_user_and_expires():
     assert refusal is not None and refusal.values == {"seconds": 10}
     now[0] += 10.5
     assert cooldown.check(1) is None
+
+
+def test_mention_language_follows_the_question():
+    from bot.texts import guess_locale
+
+    assert guess_locale("Qu'est-ce que la Russie a demandé à la Chine ?", "en-US") == "fr"
+    assert guess_locale("What did Russia ask China for?", "fr") == "en"
+    assert guess_locale("Xi Jinping ?", "fr") == "fr"
