@@ -128,11 +128,12 @@ class Retriever:
         """Search and decide whether anything is relevant enough to quote."""
         started = time.perf_counter()
         hits = self.search(question, k, offset=offset, collections=collections)
+        # Later pages obey the same threshold: "more passages" must not turn into noise.
         confident = [hit for hit in hits if hit.score >= self.options.min_score]
         return Answer(
             question=question,
-            hits=confident if offset == 0 else hits,
-            answered=bool(confident) if offset == 0 else bool(hits),
+            hits=confident,
+            answered=bool(confident),
             index_version=self.version,
             seconds=time.perf_counter() - started,
             offset=offset,
