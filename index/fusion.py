@@ -22,7 +22,7 @@ T = TypeVar("T")
 class FusionSettings:
     """Weighted-sum fusion: `dense + lexical_weight * coverage**coverage_power * lexical / max(lexical)`."""
 
-    lexical_weight: float = 0.3
+    lexical_weight: float = 0.5
     coverage_power: float = 2.0
     candidates: int = 50
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -305,3 +308,48 @@ def test_cache_keeps_only_the_vectors_of_the_published_index(write_articles, tmp
     with sqlite3.connect(tmp_path / "index" / "cache" / "embeddings.sqlite") as cache:
         # 2 passages and their 2 + 3 sentences; the train passage's old vector is gone.
         assert cache.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] == 2 + 5
+
+
+_SLOW_REBUILD = """
+import sys, time
+sys.path.insert(0, sys.argv[3])
+from pathlib import Path
+from index.build import rebuild
+from tests.fakes import FakeEmbedder
+
+class Slow(FakeEmbedder):
+    def embed_passages(self, texts, *, show_progress=False):
+        time.sleep(60)  # killed long before this returns
+        return super().embed_passages(texts)
+
+rebuild(Path(sys.argv[1]), Path(sys.argv[2]), Slow())
+"""
+
+
+def test_rebuild_killed_with_sigkill_leaves_the_published_index_serving(
+    write_articles, tmp_path, fake_embedder
+):
+    articles = write_articles({"volcan.txt": VOLCANO})
+    index_dir = tmp_path / "index"
+    rebuild(articles, index_dir, fake_embedder)
+    before = IndexLocation(index_dir).current()
+    (articles / "train.txt").write_text(TRAIN, encoding="utf-8")
+
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_REBUILD, str(articles), str(index_dir), str(root)]
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.name.startswith(".building-") for p in (index_dir / "versions").iterdir()):
+            assert process.poll() is None and time.monotonic() < deadline, "the rebuild never started"
+            time.sleep(0.05)
+    finally:
+        process.kill()  # SIGKILL: no cleanup code runs
+        process.wait()
+
+    assert IndexLocation(index_dir).current() == before
+    assert _search(index_dir, fake_embedder, "volcan Hekla") == ["volcan.txt"]
+    report = rebuild(articles, index_dir, fake_embedder)  # the lock died with the process
+    assert report.articles == 2
+    assert not any(p.name.startswith(".building-") for p in (index_dir / "versions").iterdir())
