@@ -42,7 +42,16 @@ class _QABotMixin:
     tree: app_commands.CommandTree[Any]
     _watcher: asyncio.Task[None] | None
 
-    def _init_qa(self, live: LiveIndex, settings: BotSettings, answer_log: AnswerLog | None) -> None:
+    def __init__(
+        self, live: LiveIndex, settings: BotSettings, answer_log: AnswerLog | None, **options: Any
+    ) -> None:
+        super().__init__(  # type: ignore[call-arg]  # discord.py's Bot or AutoShardedBot, next in the MRO
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            allowed_mentions=NO_PINGS,
+            help_command=None,
+            **options,
+        )
         self.live = live
         self.settings = settings
         self.collect_feedback = settings.collect_feedback
@@ -101,33 +110,9 @@ class _QABotMixin:
 class QABot(_QABotMixin, commands.Bot):
     """One gateway connection: enough below 2,500 servers."""
 
-    def __init__(
-        self, live: LiveIndex, settings: BotSettings, answer_log: AnswerLog | None, **options: Any
-    ) -> None:
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=bot_intents(),
-            allowed_mentions=NO_PINGS,
-            help_command=None,
-            **options,
-        )
-        self._init_qa(live, settings, answer_log)
-
 
 class ShardedQABot(_QABotMixin, commands.AutoShardedBot):
     """Asks Discord how many shards it needs (GET /gateway/bot) and runs them all."""
-
-    def __init__(
-        self, live: LiveIndex, settings: BotSettings, answer_log: AnswerLog | None, **options: Any
-    ) -> None:
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=bot_intents(),
-            allowed_mentions=NO_PINGS,
-            help_command=None,
-            **options,
-        )
-        self._init_qa(live, settings, answer_log)
 
 
 def answer_log_for(settings: BotSettings) -> AnswerLog:
