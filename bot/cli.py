@@ -113,7 +113,7 @@ def _ask(args: argparse.Namespace, settings: BotSettings) -> int:
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False))
     else:
-        print(render_plain(answer_reply(answer, retriever.options.min_score)))
+        print(render_plain(answer_reply(answer)))
     return 0
 
 
@@ -137,7 +137,7 @@ def _chat(args: argparse.Namespace, settings: BotSettings) -> int:
             )
             continue
         answer = retriever.answer(question, k=settings.passages_per_answer)
-        print(f"Q: {question}\n" + render_plain(answer_reply(answer, retriever.options.min_score)) + "\n")
+        print(f"Q: {question}\n" + render_plain(answer_reply(answer)) + "\n")
 
 
 def _run(args: argparse.Namespace, settings: BotSettings) -> int:

@@ -116,7 +116,7 @@ class AskCog(commands.Cog):
             answer.seconds,
             answer.index_version,
         )
-        reply = answer_reply(answer, self.flow.live.min_score, locale=locale)
+        reply = answer_reply(answer, locale=locale)
         message: dict[str, Any] = {"content": reply.content, "embeds": to_embeds(reply)}
         view = answer_view(
             asked.answer_id,

@@ -66,11 +66,6 @@ class LiveIndex:
         """Why there is no index to serve, if there is none."""
         return self._problem if self._current is None else None
 
-    @property
-    def min_score(self) -> float:
-        current = self._current
-        return current.retriever.options.min_score if current else 0.0
-
     async def answer(
         self, question: str, k: int, *, offset: int = 0, collections: Collection[str] | None = None
     ) -> Answer:

@@ -109,11 +109,11 @@ def _bold(text: str) -> str:
     return "\n".join(f"**{escape_text(line.strip())}**" if line.strip() else line for line in lines)
 
 
-def confidence_level(score: float, min_score: float) -> str:
-    """How sure the bot is, from how far the best score clears the abstention threshold."""
-    if score >= min_score + 0.25:
+def confidence_level(score: float, threshold: float) -> str:
+    """How sure the bot is, from how far the best score clears the question's threshold."""
+    if score >= threshold + 0.25:
         return "high"
-    if score >= min_score + 0.1:
+    if score >= threshold + 0.1:
         return "medium"
     return "low"
 
@@ -128,15 +128,13 @@ def card_for(hit: Hit, number: int, quote_limit: int) -> QuoteCard:
     return QuoteCard(title, article.url, quote_block(hit.passage.text, relative, quote_limit), footer)
 
 
-def answer_reply(
-    answer: Answer, min_score: float, *, locale: str | None = None, max_quote: int = _QUOTE_BUDGET
-) -> Reply:
+def answer_reply(answer: Answer, *, locale: str | None = None, max_quote: int = _QUOTE_BUDGET) -> Reply:
     """The reply to a question: quoted passages with sources, or a clear 'nothing relevant'."""
     if not answer.answered or not answer.hits:
         return Reply(text("no_answer", locale))
     hits = answer.hits[:EMBEDS_PER_MESSAGE]
     best = hits[0].score
-    confidence = text(f"confidence_{confidence_level(best, min_score)}", locale)
+    confidence = text(f"confidence_{confidence_level(best, answer.threshold)}", locale)
     header = text("answer_header", locale, count=len(hits), confidence=confidence, score=best)
     per_card = (EMBEDS_TOTAL_LIMIT - 100) // max(len(hits), 1)
     cards = []

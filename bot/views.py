@@ -83,7 +83,7 @@ class MoreButton(
         if not page.hits:
             await _say(interaction, text("no_more_passages", locale))
             return
-        reply = answer_reply(page, bot.flow.live.min_score, locale=locale)
+        reply = answer_reply(page, locale=locale)
         has_more = len(page.hits) >= bot.flow.k
         view = answer_view(
             self.answer_id, self.asker_id, page, locale, bot.collect_feedback, has_more=has_more

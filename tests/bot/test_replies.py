@@ -25,7 +25,7 @@ def _hit(text: str, score: float = 0.8, highlights=(), title="Titre", url=None, 
 
 
 def _answer(*hits: Hit, answered: bool = True) -> Answer:
-    return Answer("question ?", list(hits), answered, "v1", 0.01)
+    return Answer("question ?", list(hits), answered, "v1", 0.01, threshold=0.3)
 
 
 def test_quote_keeps_the_words_and_marks_the_best_sentence():
@@ -61,7 +61,7 @@ def test_reply_fits_discord_limits_with_huge_passages():
         _hit("Une très longue phrase sans fin " * 400, title="T" * 400, url=f"https://e.x/{i}")
         for i in range(10)
     ]
-    reply = answer_reply(_answer(*hits), min_score=0.3)
+    reply = answer_reply(_answer(*hits))
     assert len(reply.content) <= CONTENT_LIMIT
     assert len(reply.cards) == 10
     assert all(len(card.quote) <= EMBED_DESCRIPTION_LIMIT and len(card.title) <= 256 for card in reply.cards)
@@ -69,7 +69,7 @@ def test_reply_fits_discord_limits_with_huge_passages():
 
 
 def test_reply_shows_title_date_link_and_confidence():
-    reply = answer_reply(_answer(_hit("Texte cité.", 0.9, url="https://news.example/a")), min_score=0.3)
+    reply = answer_reply(_answer(_hit("Texte cité.", 0.9, url="https://news.example/a")))
     assert "confidence: high (0.90)" in reply.content
     card = reply.cards[0]
     assert card.title == "[1] Titre" and card.url == "https://news.example/a"
@@ -78,17 +78,17 @@ def test_reply_shows_title_date_link_and_confidence():
 
 
 def test_abstention_says_so_instead_of_quoting():
-    reply = answer_reply(_answer(_hit("bruit", 0.1), answered=False), min_score=0.3)
+    reply = answer_reply(_answer(_hit("bruit", 0.1), answered=False))
     assert reply.cards == []
     assert "no passage" in reply.content
 
 
 def test_french_locale_gets_french_words():
-    reply = answer_reply(_answer(_hit("Texte.", 0.9)), min_score=0.3, locale="fr")
+    reply = answer_reply(_answer(_hit("Texte.", 0.9)), locale="fr")
     assert "confiance : élevée" in reply.content
 
 
 @pytest.mark.parametrize("text", ["@everyone regardez", "<@123> et <@&456>"])
 def test_plain_rendering_keeps_quoted_text(text):
-    rendered = render_plain(answer_reply(_answer(_hit(text)), min_score=0.3))
+    rendered = render_plain(answer_reply(_answer(_hit(text))))
     assert text.split()[0] in rendered

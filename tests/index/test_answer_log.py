@@ -74,7 +74,7 @@ def index_dir(write_articles, tmp_path: Path, fake_embedder: FakeEmbedder) -> Pa
 
 @pytest.fixture
 def retriever(index_dir: Path, fake_embedder: FakeEmbedder) -> Iterator[Retriever]:
-    searcher = Retriever(open_published(index_dir), fake_embedder, RetrievalOptions(min_score=0.0))
+    searcher = Retriever(open_published(index_dir), fake_embedder, RetrievalOptions(min_score=-1.0))  # quote every passage found
     yield searcher
     searcher.close()
 
