@@ -60,17 +60,21 @@ async def measure(index_dir: Path, embedder: Embedder, count: int) -> dict[str, 
                     sent_at = time.perf_counter()
                     asked = await emulator.send_message(emulator.channel_id, asker, question)
                     await emulator.wait_for_message(
-                        lambda m, asked_id=asked["id"]: m["author"]["id"] == bot_id
-                        and (m.get("message_reference") or {}).get("message_id") == asked_id,
+                        lambda m, asked_id=asked["id"]: (
+                            m["author"]["id"] == bot_id
+                            and (m.get("message_reference") or {}).get("message_id") == asked_id
+                        ),
                         timeout=30,
                     )
                     mention_s.append(time.perf_counter() - sent_at)
                     sent_at = time.perf_counter()
                     record = await emulator.invoke_slash("ask", {"question": question}, asker)
                     await emulator.wait_for_message(
-                        lambda m, rid=record.id: m["author"]["id"] == bot_id
-                        and (m.get("interaction_metadata") or {}).get("id") == str(rid)
-                        and bool(m["embeds"] or m["content"]),
+                        lambda m, rid=record.id: (
+                            m["author"]["id"] == bot_id
+                            and (m.get("interaction_metadata") or {}).get("id") == str(rid)
+                            and bool(m["embeds"] or m["content"])
+                        ),
                         timeout=30,
                     )
                     slash_s.append(time.perf_counter() - sent_at)
@@ -86,7 +90,9 @@ async def measure(index_dir: Path, embedder: Embedder, count: int) -> dict[str, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=Path, default=Path("articles"))
     parser.add_argument("--questions", type=int, default=20)
     args = parser.parse_args()
