@@ -68,9 +68,14 @@ class VectorIndex:
         if kind == "flat":
             index: faiss.Index = faiss.IndexFlatIP(dimension)
         else:
-            hnsw = faiss.IndexHNSWFlat(dimension, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+            # Vectors stored as float16: half the memory of float32 for a cosine error under 1e-3
+            # (what keeps the bot with a 100k-passage index under 1 GB).
+            hnsw = faiss.IndexHNSWSQ(
+                dimension, faiss.ScalarQuantizer.QT_fp16, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT
+            )
             hnsw.hnsw.efConstruction = HNSW_BUILD_DEPTH
             hnsw.hnsw.efSearch = HNSW_SEARCH_DEPTH
+            hnsw.train(np.ascontiguousarray(vectors[:_ADD_CHUNK], dtype=np.float32))
             index = hnsw
         with _threads(os.cpu_count() or 1):
             for start in range(0, len(vectors), _ADD_CHUNK):
@@ -101,8 +106,8 @@ class VectorIndex:
 
     @property
     def memory_bytes(self) -> int:
-        """Approximate bytes the index holds in memory (vectors, plus graph links for HNSW)."""
-        vectors = self.count * self.dimension * 4
+        """Approximate bytes the index holds in memory (vectors, float16 in HNSW, plus its links)."""
+        vectors = self.count * self.dimension * (2 if self.kind == "hnsw" else 4)
         if self.kind == "hnsw":
             # level 0 keeps 2*M links per vector; upper levels add about 1/M of that again
             return vectors + int(self.count * 2 * HNSW_NEIGHBOURS * 4 * (1 + 1 / HNSW_NEIGHBOURS))

@@ -22,7 +22,8 @@ def test_every_kind_finds_a_stored_vector_first(kind, tmp_path):
 
     assert (loaded.kind, loaded.count, loaded.dimension) == (kind, 500, 32)
     row, score = loaded.search(vectors[123], 5)[0]
-    assert row == 123 and score == pytest.approx(1.0, abs=1e-5)
+    # HNSW stores float16 vectors: scores are exact to about 1e-4
+    assert row == 123 and score == pytest.approx(1.0, abs=1e-5 if kind == "flat" else 1e-3)
 
 
 def test_auto_is_exact_up_to_the_threshold_and_approximate_above():
