@@ -70,9 +70,8 @@ class VectorIndex:
         else:
             # Vectors stored as float16: half the memory of float32 for a cosine error under 1e-3
             # (what keeps the bot with a 100k-passage index under 1 GB).
-            hnsw = faiss.IndexHNSWSQ(
-                dimension, faiss.ScalarQuantizer.QT_fp16, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT
-            )
+            fp16 = faiss.ScalarQuantizer.QT_fp16  # an int constant; faiss's stubs type it as the class
+            hnsw = faiss.IndexHNSWSQ(dimension, fp16, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
             hnsw.hnsw.efConstruction = HNSW_BUILD_DEPTH
             hnsw.hnsw.efSearch = HNSW_SEARCH_DEPTH
             hnsw.train(np.ascontiguousarray(vectors[:_ADD_CHUNK], dtype=np.float32))
