@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.replies import answer_reply, render_plain
 from bot.settings import BotSettings
+from bot.texts import guess_locale
 from index.assembly import embedder_from, open_retriever
 from index.errors import IndexError_
 from index.retriever import Answer, Retriever
@@ -113,7 +114,7 @@ def _ask(args: argparse.Namespace, settings: BotSettings) -> int:
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False))
     else:
-        print(render_plain(answer_reply(answer)))
+        print(render_plain(answer_reply(answer, locale=guess_locale(args.question, None))))
     return 0
 
 
@@ -137,7 +138,8 @@ def _chat(args: argparse.Namespace, settings: BotSettings) -> int:
             )
             continue
         answer = retriever.answer(question, k=settings.passages_per_answer)
-        print(f"Q: {question}\n" + render_plain(answer_reply(answer)) + "\n")
+        reply = answer_reply(answer, locale=guess_locale(question, None))
+        print(f"Q: {question}\n" + render_plain(reply) + "\n")
 
 
 def _run(args: argparse.Namespace, settings: BotSettings) -> int:
@@ -150,6 +152,7 @@ def _serve(args: argparse.Namespace, settings: BotSettings) -> int:
     if settings.discord_token is not None:
         return _run(args, settings)
     print("DISCORD_TOKEN is not set: answering questions from standard input instead.", file=sys.stderr)
+    logging.getLogger().setLevel(logging.WARNING)
     return _chat(args, settings)
 
 
