@@ -93,16 +93,12 @@ class Retriever:
         weight = fusion.lexical_weight_for(coverage, self.options.fusion)
         ranked = fusion.fuse(dense, lexical, weight)
         stored = self.index.database.passages([row for row, _ in ranked[:pool]])
-        hits: list[Hit] = []
-        for row, score in ranked:
-            item = stored.get(row)
-            if item is None:
-                continue
-            if any(_overlaps(item.passage, kept.passage) for kept in hits):
-                continue
-            hits.append(Hit(row, item.passage, item.article, score))
-            if len(hits) >= wanted:
-                break
+        candidates = [
+            Hit(row, item.passage, item.article, score)
+            for row, score in ranked[:pool]
+            if (item := stored.get(row)) is not None
+        ]
+        hits = fusion.dedupe_overlapping(candidates, span=_span)[:wanted]
         return [self._with_highlights(hit, question, query_vector) for hit in hits[offset:wanted]]
 
     def _blend_sentences(
@@ -115,12 +111,11 @@ class Retriever:
         rows = list(dict.fromkeys([row for row, _ in dense] + [row for row, _ in lexical]))
         passage = self.index.vectors.scores_for(query, rows)
         best = sentences.best(query, rows)
-        weight = self.options.sentence_weight
-        blended = [
-            (row, (1 - weight) * float(p) + weight * best.get(row, (float(p), 0))[0])
-            for row, p in zip(rows, passage, strict=True)
-        ]
-        return sorted(blended, key=lambda item: (-item[1], item[0]))
+        best_sentence = np.array(
+            [best.get(row, (float(p), 0))[0] for row, p in zip(rows, passage, strict=True)], dtype=np.float32
+        )
+        blended = fusion.blend_sentence_scores(passage, best_sentence, self.options.sentence_weight)
+        return sorted(zip(rows, blended.tolist(), strict=True), key=lambda item: (-item[1], item[0]))
 
     def _with_highlights(self, hit: Hit, question: str, query: np.ndarray) -> Hit:
         sentences = self.index.sentences
@@ -158,5 +153,5 @@ class Retriever:
         self.index.close()
 
 
-def _overlaps(a: Passage, b: Passage) -> bool:
-    return a.article_id == b.article_id and a.start < b.end and b.start < a.end
+def _span(hit: Hit) -> tuple[str, int, int]:
+    return hit.passage.article_id, hit.passage.start, hit.passage.end
