@@ -117,17 +117,20 @@ def embedded_text(article_title: str, passage_text: str, embed_titles: bool) -> 
 def split_for_model(article: Article, options: BuildOptions, embedder: Embedder) -> tuple[list[Passage], int]:
     """Split one article so each passage fits the model window; returns passages and how many overflow."""
     window = embedder.max_tokens
-    budget = None
-    if window:
-        budget = window - (_TITLE_WORDS * 2 if options.embed_titles else 0) - 2
-    passages = split_article(article, options.split, count_tokens=embedder.count_tokens, max_tokens=budget)
-    truncated = 0
-    if window:
-        truncated = sum(
-            1
-            for p in passages
-            if embedder.count_tokens(embedded_text(article.title, p.text, options.embed_titles)) > window
-        )
+    if not window:
+        return split_article(article, options.split), 0
+    allowance = _TITLE_WORDS * 2 if options.embed_titles else 0
+    passages = split_article(
+        article, options.split, count_tokens=embedder.count_tokens, max_tokens=window - allowance - 2
+    )
+    title = embedded_text(article.title, "", options.embed_titles)
+    if not title or embedder.count_tokens(title) <= allowance:
+        return passages, 0  # the title fits its allowance and every passage the rest of the window
+    truncated = sum(
+        1
+        for p in passages
+        if embedder.count_tokens(embedded_text(article.title, p.text, options.embed_titles)) > window
+    )
     return passages, truncated
 
 

@@ -255,6 +255,7 @@ class _Budget:
         self.max_words = max_words
         self._count_tokens = count_tokens
         self._max_tokens = max_tokens
+        self._counted: dict[tuple[int, int], int] = {}
 
     def fits(self, start: int, end: int, words: int) -> bool:
         if words > self.max_words:
@@ -264,7 +265,30 @@ class _Budget:
     def fits_tokens(self, start: int, end: int) -> bool:
         if self._count_tokens is None or self._max_tokens is None:
             return True
-        return self._count_tokens(self.text[start:end]) <= self._max_tokens
+        return self._tokens(start, end) <= self._max_tokens
+
+    def fits_run(self, spans: Sequence[tuple[int, int]], words: int) -> bool:
+        """Whether consecutive spans fit as one passage (from the first start to the last end).
+
+        Tokenizers split at white space, so a run has at most the sum of its pieces' tokens (each
+        piece also counts the special tokens once): when that sum fits, with one token of slack
+        per piece, the tokenizer need not run on the whole run. Tokenizing costs more than the
+        rest of the build around the model, so this matters.
+        """
+        if words > self.max_words:
+            return False
+        if self._count_tokens is None or self._max_tokens is None:
+            return True
+        if sum(self._tokens(a, b) for a, b in spans) + len(spans) <= self._max_tokens:
+            return True
+        return self.fits_tokens(spans[0][0], spans[-1][1])
+
+    def _tokens(self, start: int, end: int) -> int:
+        key = (start, end)
+        if key not in self._counted:
+            assert self._count_tokens is not None
+            self._counted[key] = self._count_tokens(self.text[start:end])
+        return self._counted[key]
 
     def describe_tokens(self) -> str:
         return f"max_tokens={self._max_tokens}"
@@ -354,7 +378,8 @@ def _group(units: Sequence[_Unit], budget: _Budget, settings: SplitSettings) -> 
         prefix.append(prefix[-1] + unit.words)
 
     def fits(first: int, last: int) -> bool:
-        return budget.fits(units[first].start, units[last].end, prefix[last + 1] - prefix[first])
+        spans = [(unit.start, unit.end) for unit in units[first : last + 1]]
+        return budget.fits_run(spans, prefix[last + 1] - prefix[first])
 
     groups: list[tuple[int, int]] = []
     first = fresh = 0  # `fresh`: the first unit not repeated from the previous passage
