@@ -8,7 +8,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-PIAF = Path("/work/shared/eval/piaf/piaf-v1.1.json")
+# The shared PIAF set beside the project checkout (../shared), read in place for its words.
+PIAF = Path(__file__).resolve().parents[2] / "shared" / "eval" / "piaf" / "piaf-v1.1.json"
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _ARTICLES_PER_FILE = 1000
 

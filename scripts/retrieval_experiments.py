@@ -42,7 +42,8 @@ from index.lexical import LexicalIndex, TokenizerSettings  # noqa: E402
 from index.models import Passage  # noqa: E402
 from index.splitter import SplitSettings, split_article, split_sentences  # noqa: E402
 
-EVAL = Path("/work/shared/eval")
+# The shared evaluation sets sit beside the project checkout (../shared/eval), read in place.
+EVAL = ROOT.parent / "shared" / "eval"
 CACHE = Path("/tmp/qa-exp")
 DOC = ROOT / "docs" / "retrieval.md"
 BEGIN, END = "<!-- experiments:begin -->", "<!-- experiments:end -->"
