@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,21 +60,25 @@ def embedded_texts(articles_dir: Path, embedder: Embedder, options: BuildOptions
     return texts
 
 
-def throughput(articles_dir: Path, index_dir: Path, embedder: Embedder) -> Throughput:
-    """Model encode throughput, then a fresh build's, on the same passages (cache empty).
+def throughput(articles_dir: Path, index_dir: Path, load: Callable[[], Embedder]) -> Throughput:
+    """Model encode throughput, then a fresh build's, on the same passages (caches empty).
 
     Both are in passages per second; the model's time covers every text the build embeds
-    (passages and their sentences), so the ratio is the pipeline's own overhead."""
+    (passages and their sentences), so the ratio is the pipeline's own overhead. Each timing gets
+    a freshly loaded model, so no run benefits from tokenizations another one did.
+    """
     options = BuildOptions()
-    texts = embedded_texts(articles_dir, embedder, options)
-    embedder.embed_passages(texts[:64])  # warm-up: first calls allocate
-    before = _encode_seconds(embedder, texts)
-    report = fresh_build(articles_dir, index_dir, embedder, options)
-    # the host is shared: time the model before and after the build and take the mean
-    model_seconds = (before + _encode_seconds(embedder, texts)) / 2
-    return Throughput(
-        report.passages, report.passages / model_seconds, report.passages / report.seconds, report
-    )
+    texts = embedded_texts(articles_dir, load(), options)
+    timings = []
+    for _ in range(2):  # the host is shared: time the model twice and take the mean
+        model = load()
+        model.embed_passages(texts[:64])  # warm-up: first calls allocate
+        timings.append(_encode_seconds(model, texts[64:]) + _encode_seconds(model, texts[:64]))
+    builder = load()
+    builder.embed_passages(["warm-up"] * 64)
+    report = fresh_build(articles_dir, index_dir, builder, options)
+    model_rate = report.passages / (sum(timings) / len(timings))
+    return Throughput(report.passages, model_rate, report.passages / report.seconds, report)
 
 
 def _encode_seconds(embedder: Embedder, texts: list[str]) -> float:

@@ -67,7 +67,9 @@ def main() -> int:
         root = Path(work)
         for size in sorted(real_sizes):
             write_corpus(root / f"real-{size}", size)
-            measured = throughput(root / f"real-{size}", root / f"real-index-{size}", model)
+            measured = throughput(
+                root / f"real-{size}", root / f"real-index-{size}", lambda: load_embedder(args.model)
+            )
             real_per_s = measured.model_per_s
             notes.append(
                 f"- real model {args.model}, {measured.passages} passages: "

