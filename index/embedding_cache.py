@@ -65,9 +65,3 @@ class EmbeddingCache:
         ).rowcount
         self._connection.commit()
         return int(dropped)
-
-    def keep_only(self, keys: Iterable[str]) -> int:
-        """Forget vectors no longer used by the published index; returns how many were dropped."""
-        self._connection.execute("DELETE FROM used")
-        self.mark_used(keys)
-        return self.forget_unused()

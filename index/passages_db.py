@@ -109,21 +109,6 @@ class PassageWriter:
         self._connection.close()
 
 
-def write_database(path: Path, articles: Iterable[Article], passages: Iterable[Passage]) -> None:
-    """Write articles and passages; passages are stored in row order (row i = vector i)."""
-    by_article: dict[str, list[Passage]] = {}
-    for passage in passages:
-        by_article.setdefault(passage.article_id, []).append(passage)
-    writer = PassageWriter(path)
-    try:
-        for article in articles:
-            writer.add(article, by_article.get(article.id, []))
-    except BaseException:
-        writer.close()
-        raise
-    writer.finish()
-
-
 class PassageTexts(Sequence[str]):
     """The passage texts of a database in row order, read lazily: `texts[i]` is row i.
 
@@ -222,13 +207,6 @@ class PassageDatabase:
         )
         with self._lock:
             return [record[0] for record in self._connection.execute(query, names)]
-
-    def text_hashes(self) -> list[tuple[int, str, str]]:
-        """(row, article id, passage text hash) for every passage, in row order."""
-        with self._lock:
-            return list(
-                self._connection.execute("SELECT row, article_id, text_hash FROM passages ORDER BY row")
-            )
 
     def count(self) -> tuple[int, int]:
         with self._lock:
