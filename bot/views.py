@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any, Protocol
 
 import discord
@@ -49,6 +50,19 @@ async def _say(interaction: discord.Interaction, message: str) -> None:
         await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
     else:
         await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+async def _store_feedback(interaction: discord.Interaction, storing: Awaitable[None], thanks: str) -> None:
+    """Await a vote or a choice and tell whoever clicked how it went, privately."""
+    locale = _locale(interaction)
+    try:
+        await storing
+    except AnswerExpiredError:
+        await _say(interaction, text("answer_expired", locale))
+    except FeedbackError:
+        await _say(interaction, text("feedback_off", locale))
+    else:
+        await _say(interaction, thanks)
 
 
 class MoreButton(
@@ -149,18 +163,9 @@ class VoteButton(
         return cls(int(match["a"]), match["v"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        locale = _locale(interaction)
-        try:
-            await _flow_of(interaction).flow.vote(
-                self.answer_id, interaction.user.id, 1 if self.vote == "up" else -1
-            )
-        except AnswerExpiredError:
-            await _say(interaction, text("answer_expired", locale))
-            return
-        except FeedbackError:
-            await _say(interaction, text("feedback_off", locale))
-            return
-        await _say(interaction, text("thanks_vote", locale))
+        vote = 1 if self.vote == "up" else -1
+        stored = _flow_of(interaction).flow.vote(self.answer_id, interaction.user.id, vote)
+        await _store_feedback(interaction, stored, text("thanks_vote", _locale(interaction)))
 
 
 class PickSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"qa:pick:(?P<a>{_ID})"):
@@ -184,17 +189,9 @@ class PickSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"qa:
         return cls(int(match["a"]), options, _locale(interaction))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        locale = _locale(interaction)
         rank = int(self.item.values[0])
-        try:
-            await _flow_of(interaction).flow.choose(self.answer_id, interaction.user.id, rank)
-        except AnswerExpiredError:
-            await _say(interaction, text("answer_expired", locale))
-            return
-        except FeedbackError:
-            await _say(interaction, text("feedback_off", locale))
-            return
-        await _say(interaction, text("thanks_pick", locale, rank=rank + 1))
+        stored = _flow_of(interaction).flow.choose(self.answer_id, interaction.user.id, rank)
+        await _store_feedback(interaction, stored, text("thanks_pick", _locale(interaction), rank=rank + 1))
 
 
 DYNAMIC_ITEMS = (MoreButton, ContextButton, VoteButton, PickSelect)
