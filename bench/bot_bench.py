@@ -3,7 +3,7 @@
     .venv/bin/python bench/bot_bench.py [--articles articles] [--questions 20]
 
 Runs the real bot (discord.py, the default model, the sample articles unless told otherwise)
-in-process against `tests/discord_emulator`, asks questions one after another by @mention and by
+in-process against `devtools/discord_emulator`, asks questions one after another by @mention and by
 /ask, and prints medians. One run on a noisy machine: read the medians, not the decimals.
 """
 
@@ -23,11 +23,11 @@ if __package__ in {None, ""}:  # run as a script: make `bench`, `bot`, `index`, 
 from bot.client import create_bot
 from bot.runner import live_index_for
 from bot.settings import BotSettings
+from devtools.discord_emulator import DiscordEmulator
+from devtools.discord_emulator.discordpy import pointed_at, running
 from index.assembly import embedder_from
-from index.build import rebuild
-from index.embedder import Embedder
-from tests.discord_emulator import DiscordEmulator
-from tests.discord_emulator.discordpy import pointed_at, running
+from index.build.pipeline import rebuild
+from index.embed.embedder import Embedder
 
 QUESTIONS = [
     "Qu'est-ce que la Russie a demandé à la Chine ?",

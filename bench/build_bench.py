@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.corpus import change_one_article
-from index.articles import load_articles
-from index.build import BuildOptions, BuildReport, embedded_text, rebuild, split_all
-from index.embedder import Embedder
-from index.sentences import passage_sentences
+from index.build.options import BuildOptions, BuildReport
+from index.build.pipeline import rebuild
+from index.build.sizing import embedded_text, split_all
+from index.embed.embedder import Embedder
+from index.ingest.folder import load_articles
+from index.text.sentences import passage_sentences
 
 
 class TimedEmbedder:
@@ -106,7 +108,7 @@ def incremental(articles_dir: Path, index_dir: Path, embedder: Embedder) -> Incr
     """Change one article of a built index and rebuild: what is re-embedded, and how long it takes."""
     article_id = change_one_article(articles_dir)
     report = rebuild(articles_dir, index_dir, embedder, on_stage=lambda message: None)
-    from index.loader import open_published
+    from index.store.loader import open_published
 
     loaded = open_published(index_dir)
     try:

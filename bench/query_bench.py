@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.embedder import Embedder
-from index.loader import open_published
-from index.retriever import Retriever
+from index.embed.embedder import Embedder
+from index.search.retriever import Retriever
+from index.store.loader import open_published
 
 
 def ready(index_dir: Path, embedder: Embedder) -> tuple[Retriever, float]:
@@ -81,7 +81,7 @@ def peak_memory(index_dir: Path, model: str) -> dict[str, float]:
 
 def measure_memory(index_dir: Path, model: str) -> dict[str, float]:
     from bench.corpus import questions
-    from index.embedder import load_embedder
+    from index.embed.embedder import load_embedder
 
     embedder = load_embedder(model)
     embedder.embed_queries(["échauffement"])

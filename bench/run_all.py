@@ -23,7 +23,7 @@ from bench.build_bench import TimedEmbedder, fresh_build, incremental, throughpu
 from bench.corpus import questions, write_corpus
 from bench.fast_embedder import HashingEmbedder
 from bench.query_bench import index_bytes, latency, peak_memory, ready
-from index.embedder import load_embedder
+from index.embed.embedder import load_embedder
 
 
 def machine() -> str:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.live_index import LiveIndex
-from index.answer_log import AnswerLog, StoredAnswer
-from index.retriever import Answer
-from index.splitter import split_sentences
+from index.feedback.answer_log import AnswerLog, StoredAnswer
+from index.search.retriever import Answer
+from index.text.sentences import split_sentences
 
 _log = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.replies import answer_reply, render_plain
 from bot.settings import BotSettings
-from bot.texts import guess_locale
+from bot.ui.replies import answer_reply, render_plain
+from bot.ui.texts import guess_locale
 from index.assembly import embedder_from, open_retriever
-from index.errors import IndexError_
-from index.retriever import Answer, Retriever
+from index.errors import ArticleIndexError
+from index.search.retriever import Answer, Retriever
 
 _log = logging.getLogger("bot")
 
@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _settings(args)
         return int(args.handler(args, settings))
-    except IndexError_ as error:
+    except ArticleIndexError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -11,13 +11,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answering import AnswerFlow
-from bot.commands import NO_PINGS, AskCog
+from bot.cogs.admin import AdminCog
+from bot.cogs.questions import QuestionsCog
 from bot.live_index import LiveIndex
-from bot.texts import text
-from bot.translations import FrenchTranslator
-from bot.views import DYNAMIC_ITEMS
-from index.answer_log import AnswerLog
-from index.versions import IndexLocation
+from bot.ui.replies import NO_PINGS
+from bot.ui.texts import text
+from bot.ui.translations import FrenchTranslator
+from bot.ui.views import DYNAMIC_ITEMS
+from index.feedback.answer_log import AnswerLog
+from index.store.versions import IndexLocation
 
 if TYPE_CHECKING:
     from bot.settings import BotSettings
@@ -59,7 +61,8 @@ class _QABotMixin:
         self._watcher = None
 
     async def setup_hook(self) -> None:
-        await self.add_cog(AskCog(self, self.flow, self.settings))  # type: ignore[attr-defined, arg-type]
+        await self.add_cog(QuestionsCog(self, self.flow, self.settings))  # type: ignore[attr-defined, arg-type]
+        await self.add_cog(AdminCog(self.flow))  # type: ignore[attr-defined]
         self.add_dynamic_items(*DYNAMIC_ITEMS)  # type: ignore[attr-defined]
         await self.tree.set_translator(FrenchTranslator())
         self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]

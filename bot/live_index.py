@@ -13,10 +13,10 @@ import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from index.errors import IndexError_, IndexNotBuiltError
-from index.passages_db import ArticleInfo
-from index.retriever import Answer, Retriever
-from index.versions import IndexLocation
+from index.errors import ArticleIndexError, IndexNotBuiltError
+from index.search.retriever import Answer, Retriever
+from index.store.passages_db import ArticleInfo
+from index.store.versions import IndexLocation
 
 _log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class LiveIndex:
                 retriever = await asyncio.to_thread(self._factory)
             except IndexNotBuiltError as error:
                 return self._unavailable(str(error))
-            except IndexError_ as error:
+            except ArticleIndexError as error:
                 if self._current is not None:
                     message = f"refused index {published}: {error}; still serving {self.version}"
                     _log.error("%s", message)

@@ -19,9 +19,9 @@ from bot.client import create_bot
 from bot.live_index import LiveIndex
 from bot.settings import BotSettings
 from index.assembly import embedder_from, open_retriever
-from index.embedder import Embedder
-from index.errors import IndexError_
-from index.versions import IndexLocation
+from index.embed.embedder import Embedder
+from index.errors import ArticleIndexError
+from index.store.versions import IndexLocation
 
 _log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def run_bot(settings: BotSettings) -> int:
     configure_endpoints(settings.discord_api_base, settings.discord_gateway_url)
     try:
         embedder = embedder_from(settings)
-    except IndexError_ as error:
+    except ArticleIndexError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILURE
     try:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from index.build import BuildOptions
-from index.embedder import Embedder, EmbedderOptions, load_embedder
-from index.loader import open_published
-from index.retriever import DEFAULT_MIN_SCORE, RetrievalOptions, Retriever
+from index.build.options import BuildOptions
+from index.embed.embedder import Embedder, EmbedderOptions, load_embedder
+from index.ingest.passages import SplitSettings
+from index.search.retriever import DEFAULT_MIN_SCORE, RetrievalOptions, Retriever
 from index.settings import IndexSettings
-from index.splitter import SplitSettings
+from index.store.loader import open_published
 
 
 def embedder_from(settings: IndexSettings) -> Embedder:

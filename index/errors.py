@@ -1,29 +1,29 @@
 """One exception root for the index package; every message names the next step."""
 
 
-class IndexError_(Exception):
+class ArticleIndexError(Exception):
     """Base class: something the maintainer can fix, described in one sentence."""
 
 
-class ArticlesError(IndexError_):
+class ArticlesError(ArticleIndexError):
     """The articles folder cannot be read at all (missing, empty, nothing usable)."""
 
 
-class IndexNotBuiltError(IndexError_):
+class IndexNotBuiltError(ArticleIndexError):
     """No published index exists at the given directory."""
 
 
-class IndexMismatchError(IndexError_):
+class IndexMismatchError(ArticleIndexError):
     """The index was built with a different model or settings than the ones asked for."""
 
 
-class IndexCorruptError(IndexError_):
+class IndexCorruptError(ArticleIndexError):
     """An index file is missing, truncated or fails its checksum."""
 
 
-class ModelLoadError(IndexError_):
+class ModelLoadError(ArticleIndexError):
     """The embedding model could not be loaded."""
 
 
-class RebuildLockedError(IndexError_):
+class RebuildLockedError(ArticleIndexError):
     """Another rebuild holds the lock on this index directory."""

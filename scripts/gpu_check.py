@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.embedder import EmbedderOptions, load_embedder, pick_device
+from index.embed.embedder import EmbedderOptions, load_embedder, pick_device
 
 WORDS = "la russie a demandé à chine des équipements militaires pour son invasion de ukraine rome".split()
 

@@ -31,13 +31,13 @@ sys.path.insert(0, str(ROOT))
 from bot.client import create_bot  # noqa: E402
 from bot.runner import live_index_for  # noqa: E402
 from bot.settings import BotSettings  # noqa: E402
+from devtools.discord_emulator import DiscordEmulator  # noqa: E402
+from devtools.discord_emulator.discordpy import pointed_at, running  # noqa: E402
 from index.assembly import build_options_from, embedder_from  # noqa: E402
-from index.build import rebuild  # noqa: E402
-from index.embedder import Embedder  # noqa: E402
+from index.build.pipeline import rebuild  # noqa: E402
+from index.embed.embedder import Embedder  # noqa: E402
 from index.settings import IndexSettings  # noqa: E402
-from index.versions import IndexLocation  # noqa: E402
-from tests.discord_emulator import DiscordEmulator  # noqa: E402
-from tests.discord_emulator.discordpy import pointed_at, running  # noqa: E402
+from index.store.versions import IndexLocation  # noqa: E402
 
 Message = Mapping[str, Any]
 

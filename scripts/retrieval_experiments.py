@@ -1,9 +1,9 @@
 """Every retrieval configuration tried, on PIAF (both halves) and XQuAD, as one markdown table.
 
-    .venv/bin/python scripts/retrieval_experiments.py            # print the table, update docs/retrieval.md
+    .venv/bin/python -m scripts.retrieval_experiments            # print the table, update docs/retrieval.md
 
 Embeddings are cached as .npy files under /tmp/qa-exp (keyed by model and exact texts), so a
-rerun only pays for what changed. Passages come from the project's `index.splitter.split_article`
+rerun only pays for what changed. Passages come from the project's `index.ingest.passages.split_article`
 (or the SQuAD contexts themselves for the reference rows).
 """
 
@@ -19,34 +19,33 @@ from pathlib import Path
 
 import numpy as np
 
+from index.embed.embedder import PACKAGED_MINILM, PACKAGED_USE, SentenceTransformerEmbedder, load_embedder
+from index.evaluation.metrics import summarise
+from index.evaluation.squad import SquadQuestion, SquadSet, load_squad
+from index.ingest.passages import SplitSettings, split_article
+from index.records import Article, Passage
+from index.search.fusion import FusionSettings, blend_sentence_scores, fuse, lexical_weight_for
+from index.store.lexical import LexicalIndex
+from index.text.sentences import split_sentences
+from index.text.terms import TokenizerSettings
+from scripts.fusion_variants import max_by_owner, reciprocal_rank_fusion, top_rows
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from index.embedder import (  # noqa: E402
-    PACKAGED_MINILM,
-    PACKAGED_USE,
-    SentenceTransformerEmbedder,
-    load_embedder,
-)
-from index.evaluate import SquadQuestion, SquadSet, load_squad, split_questions, summarise  # noqa: E402
-from index.fusion import (  # noqa: E402
-    FusionSettings,
-    blend_sentence_scores,
-    fuse,
-    lexical_weight_for,
-    max_by_owner,
-    reciprocal_rank_fusion,
-    top_rows,
-)
-from index.lexical import LexicalIndex, TokenizerSettings  # noqa: E402
-from index.models import Passage  # noqa: E402
-from index.splitter import SplitSettings, split_article, split_sentences  # noqa: E402
-
 # The shared evaluation sets sit beside the project checkout (../shared/eval), read in place.
 EVAL = ROOT.parent / "shared" / "eval"
 CACHE = Path("/tmp/qa-exp")
 DOC = ROOT / "docs" / "retrieval.md"
 BEGIN, END = "<!-- experiments:begin -->", "<!-- experiments:end -->"
+
+
+def split_questions(
+    questions: Sequence[SquadQuestion], articles: Sequence[Article]
+) -> tuple[list[SquadQuestion], list[SquadQuestion]]:
+    """Hold-out split by article: questions on even-numbered articles, then on odd-numbered ones."""
+    parity = {article.id: number % 2 for number, article in enumerate(articles)}
+    even = [question for question in questions if parity[question.article_id] == 0]
+    odd = [question for question in questions if parity[question.article_id] == 1]
+    return even, odd
 
 
 # --- data ---------------------------------------------------------------------------------------

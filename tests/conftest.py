@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import FakeEmbedder
+from devtools.fake_embedder import FakeEmbedder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ARTICLES = PROJECT_ROOT / "articles"
@@ -20,7 +20,7 @@ def fake_embedder() -> FakeEmbedder:
 @pytest.fixture(scope="session")
 def packaged_embedder():
     """The real default model, loaded once for the whole run (a few seconds)."""
-    from index.embedder import load_embedder
+    from index.embed.embedder import load_embedder
     from index.settings import DEFAULT_EMBEDDING_MODEL
 
     return load_embedder(DEFAULT_EMBEDDING_MODEL)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.cli import main as qa_bot
-from index.cli import main as qa_index
+from index.cli.main import main as qa_index
 from tests.conftest import SAMPLE_ARTICLES
 
 

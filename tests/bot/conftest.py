@@ -13,13 +13,13 @@ import pytest
 from bot.client import create_bot
 from bot.live_index import LiveIndex
 from bot.settings import BotSettings
-from index.build import rebuild
-from index.loader import open_published
-from index.retriever import RetrievalOptions, Retriever
-from index.versions import IndexLocation
-from tests.discord_emulator import DiscordEmulator
-from tests.discord_emulator.discordpy import pointed_at, running
-from tests.fakes import FakeEmbedder
+from devtools.discord_emulator import DiscordEmulator
+from devtools.discord_emulator.discordpy import pointed_at, running
+from devtools.fake_embedder import FakeEmbedder
+from index.build.pipeline import rebuild
+from index.search.retriever import RetrievalOptions, Retriever
+from index.store.loader import open_published
+from index.store.versions import IndexLocation
 
 ARTICLES = {
     "volcan.txt": "url: https://news.example/volcan\ndate: 2024-05-02\n\nÉruption du Hekla\n\n"

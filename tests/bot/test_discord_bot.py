@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+from devtools.discord_emulator import NOTHING_PINGED
 from tests.bot.conftest import SlowFakeEmbedder
-from tests.discord_emulator import NOTHING_PINGED
 
 DEFERRED = 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
 EPHEMERAL = 64

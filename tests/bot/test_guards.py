@@ -35,7 +35,7 @@ def test_cooldown_is_per_user_and_expires():
 
 
 def test_mention_language_follows_the_question():
-    from bot.texts import guess_locale
+    from bot.ui.texts import guess_locale
 
     assert guess_locale("Qu'est-ce que la Russie a demandé à la Chine ?", "en-US") == "fr"
     assert guess_locale("What did Russia ask China for?", "fr") == "en"

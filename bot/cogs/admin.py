@@ -1,0 +1,68 @@
+"""What moderators do: /reload (load the newest index now) and /stats (usage figures)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answering import AnswerFlow
+from bot.ui.replies import NO_PINGS, escape_text, trim_to_sentence
+from bot.ui.texts import text
+
+
+class AdminCog(commands.Cog):
+    """Commands for members with Manage Server."""
+
+    def __init__(self, flow: AnswerFlow) -> None:
+        self.flow = flow
+
+    @app_commands.command(name="reload")
+    @app_commands.default_permissions(manage_guild=True)
+    async def reload(self, interaction: discord.Interaction) -> None:
+        """Load the newest published index without restarting (Manage Server only)."""
+        if not interaction.permissions.manage_guild:
+            await interaction.response.send_message(
+                text("reload_denied", str(interaction.locale)), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.flow.live.reload(force=True)
+        await interaction.followup.send(result.message, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    @app_commands.command(name="stats")
+    @app_commands.default_permissions(manage_guild=True)
+    async def stats(self, interaction: discord.Interaction) -> None:
+        """Usage figures: questions, abstentions, latency, most-quoted articles, feedback."""
+        locale = str(interaction.locale)
+        if not interaction.permissions.manage_guild:
+            await interaction.response.send_message(
+                text("stats_denied", locale), ephemeral=True, allowed_mentions=NO_PINGS
+            )
+            return
+        if self.flow.log is None:
+            await interaction.response.send_message(text("stats_off", locale), ephemeral=True)
+            return
+        figures = await asyncio.to_thread(self.flow.log.stats)
+        quoted = "\n".join(
+            f"{i}. {escape_text(trim_to_sentence(item.title, 120))} ({item.times})"
+            for i, item in enumerate(figures.most_quoted, start=1)
+        )
+        message = text(
+            "stats",
+            locale,
+            questions=figures.questions,
+            abstentions=figures.abstentions,
+            last_day=figures.last_day,
+            median_ms=figures.median_ms,
+            p95_ms=figures.p95_ms,
+            up=figures.thumbs_up,
+            down=figures.thumbs_down,
+            choices=figures.choices,
+            quoted=quoted or "—",
+        )
+        await interaction.response.send_message(
+            trim_to_sentence(message, 2000), ephemeral=True, allowed_mentions=NO_PINGS
+        )

@@ -1,0 +1,77 @@
+"""What shapes an index and how a build runs, and what a build reports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from index.errors import ArticleIndexError
+from index.ingest.passages import SplitSettings
+from index.records import SkippedFile
+from index.store.vectors import APPROXIMATE_ABOVE
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What shapes an index (splitter, titles embedded, vector index kind) and how it is built."""
+
+    split: SplitSettings = field(default_factory=SplitSettings)
+    embed_titles: bool = True
+    vector_index: str = "auto"
+    keep_versions: int = 3
+    max_article_bytes: int = 20_000_000
+    strict: bool = False
+    # Encode with sentence-transformers' multi-process pool on these devices, e.g. ("cuda:0",
+    # "cuda:1") or ("cpu", "cpu"); empty means in this process on the embedder's own device.
+    devices: tuple[str, ...] = ()
+    # Passages embedded (and looked up in the cache) at a time: bounds the build's memory.
+    batch_passages: int = 2048
+    approximate_above: int = APPROXIMATE_ABOVE
+    # Also embed each passage's sentences, to score passages by their best sentence (see sentences.py).
+    sentence_vectors: bool = True
+
+    def splitter_record(self) -> dict[str, Any]:
+        return {
+            **asdict(self.split),
+            "embed_titles": self.embed_titles,
+            "sentence_vectors": self.sentence_vectors,
+        }
+
+
+@dataclass
+class BuildReport:
+    """What a rebuild did; printed as a summary or as JSON."""
+
+    articles: int = 0
+    passages: int = 0
+    skipped: list[SkippedFile] = field(default_factory=list)
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+    passages_embedded: int = 0
+    sentences_embedded: int = 0
+    articles_added: int = 0
+    articles_changed: int = 0
+    articles_removed: int = 0
+    articles_unchanged: int = 0
+    truncated_passages: int = 0
+    full_rebuild_reason: str | None = None
+    version: str = ""
+    index_dir: str = ""
+    vector_index: str = "flat"
+    recall_at_10: float | None = None
+
+    @property
+    def passages_per_second(self) -> float:
+        return self.passages / self.seconds if self.seconds else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["skipped"] = [{"path": s.path, "line": s.line, "reason": s.reason} for s in self.skipped]
+        data["passages_per_second"] = round(self.passages_per_second, 2)
+        data["seconds"] = round(self.seconds, 3)
+        data["embed_seconds"] = round(self.embed_seconds, 3)
+        return data
+
+
+class StrictBuildError(ArticleIndexError):
+    """--strict was given and some files were skipped."""

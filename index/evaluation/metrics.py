@@ -1,0 +1,187 @@
+"""Retrieval metrics on SQuAD-shaped question sets: hits, recall, MRR, abstention rates.
+
+A retrieved passage is a hit when it belongs to the gold article and overlaps the gold context span.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from index.evaluation.squad import SquadQuestion
+
+
+class HitLike(Protocol):
+    """What a search result must expose to be scored."""
+
+    @property
+    def article_id(self) -> str: ...
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+class ScoredHitLike(HitLike, Protocol):
+    """A search result with the retriever's score (needed for abstention thresholds)."""
+
+    @property
+    def score(self) -> float: ...
+
+
+SearchFn = Callable[[str, int], Sequence[HitLike]]
+
+
+def is_hit(hit: HitLike, question: SquadQuestion) -> bool:
+    """The passage belongs to the gold article and overlaps the gold context's [start, end)."""
+    return hit.article_id == question.article_id and hit.start < question.end and question.start < hit.end
+
+
+def first_hit_rank(hits: Sequence[HitLike], question: SquadQuestion) -> int | None:
+    """1-based rank of the first hit, or None."""
+    for rank, hit in enumerate(hits, start=1):
+        if is_hit(hit, question):
+            return rank
+    return None
+
+
+def answer_in_passages(hits: Sequence[HitLike], question: SquadQuestion) -> bool:
+    """Some retrieved passage's text contains a gold answer string verbatim."""
+    return any(answer in hit.text for hit in hits for answer in question.answers)
+
+
+@dataclass(frozen=True)
+class RetrievalMetrics:
+    """Recall at 1/5/10, MRR@10, answer-in-passage@5 and latency over a question set."""
+
+    questions: int
+    recall_at_1: float
+    recall_at_5: float
+    recall_at_10: float
+    mrr_at_10: float
+    answer_in_passage_at_5: float
+    latency_median_ms: float
+    latency_p95_ms: float
+
+
+def summarise(
+    ranks: Sequence[int | None], answer_found: Sequence[bool], latencies_s: Sequence[float]
+) -> RetrievalMetrics:
+    """Metrics from per-question first-hit ranks, answer-in-top-5 flags and latencies (seconds)."""
+    count = len(ranks)
+    if count == 0:
+        return RetrievalMetrics(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+    def recall(k: int) -> float:
+        return sum(1 for rank in ranks if rank is not None and rank <= k) / count
+
+    mrr = sum(1.0 / rank for rank in ranks if rank is not None and rank <= 10) / count
+    latency = np.asarray(latencies_s, dtype=np.float64) * 1000 if latencies_s else np.zeros(1)
+    return RetrievalMetrics(
+        questions=count,
+        recall_at_1=recall(1),
+        recall_at_5=recall(5),
+        recall_at_10=recall(10),
+        mrr_at_10=mrr,
+        answer_in_passage_at_5=sum(answer_found) / count,
+        latency_median_ms=float(np.median(latency)),
+        latency_p95_ms=float(np.percentile(latency, 95)),
+    )
+
+
+@dataclass(frozen=True)
+class QuestionOutcome:
+    """What happened to one question: first-hit rank, answer found in top 5, top score, latency."""
+
+    question_id: str
+    rank: int | None
+    answer_at_5: bool
+    top_score: float | None
+    latency_s: float
+
+
+def run_evaluation(
+    search: SearchFn, questions: Sequence[SquadQuestion], k: int = 10
+) -> tuple[RetrievalMetrics, list[QuestionOutcome]]:
+    """Ask every question through `search(question, k)` and score the hits."""
+    outcomes: list[QuestionOutcome] = []
+    for question in questions:
+        started = time.perf_counter()
+        hits = list(search(question.text, k))
+        elapsed = time.perf_counter() - started
+        top_score = getattr(hits[0], "score", None) if hits else None
+        outcomes.append(
+            QuestionOutcome(
+                question.id,
+                first_hit_rank(hits[:k], question),
+                answer_in_passages(hits[:5], question),
+                None if top_score is None else float(top_score),
+                elapsed,
+            )
+        )
+    metrics = summarise(
+        [outcome.rank for outcome in outcomes],
+        [outcome.answer_at_5 for outcome in outcomes],
+        [outcome.latency_s for outcome in outcomes],
+    )
+    return metrics, outcomes
+
+
+def top_scores_without_gold(
+    search: Callable[[str, int], Sequence[ScoredHitLike]], questions: Sequence[SquadQuestion], k: int = 20
+) -> list[float]:
+    """Best score per question once the gold article's passages are dropped (as if it were not indexed).
+
+    Dropping hits afterwards equals removing the article for dense scores and nearly so for BM25
+    (document frequencies shift slightly); a question left with no hit scores -inf.
+    """
+    best: list[float] = []
+    for question in questions:
+        others = [hit for hit in search(question.text, k) if hit.article_id != question.article_id]
+        best.append(float(others[0].score) if others else float("-inf"))
+    return best
+
+
+@dataclass(frozen=True)
+class AbstentionRates:
+    """At one threshold: how often answerable questions get an answer, unanswerable ones get none."""
+
+    threshold: float
+    answered: float
+    abstained: float
+
+
+def abstention_rates(
+    answerable_scores: Sequence[float], unanswerable_scores: Sequence[float], threshold: float
+) -> AbstentionRates:
+    """Answer when the top score is at least `threshold`."""
+    answerable = np.asarray(answerable_scores, dtype=np.float64)
+    unanswerable = np.asarray(unanswerable_scores, dtype=np.float64)
+    answered = float(np.mean(answerable >= threshold)) if answerable.size else 0.0
+    abstained = float(np.mean(unanswerable < threshold)) if unanswerable.size else 0.0
+    return AbstentionRates(threshold, answered, abstained)
+
+
+def choose_threshold(
+    answerable_scores: Sequence[float], unanswerable_scores: Sequence[float], min_answered: float = 0.95
+) -> AbstentionRates:
+    """The highest threshold that still answers at least `min_answered` of answerable questions.
+
+    Highest, because each step up only adds abstentions; the constraint keeps real questions answered.
+    """
+    answerable = np.sort(np.asarray(answerable_scores, dtype=np.float64))
+    if answerable.size == 0:
+        return abstention_rates(answerable_scores, unanswerable_scores, float("-inf"))
+    # Answering at least ceil(min_answered * n) questions allows dropping the lowest n - that many.
+    may_drop = answerable.size - int(np.ceil(min_answered * answerable.size))
+    threshold = float(answerable[max(0, may_drop)])
+    return abstention_rates(answerable_scores, unanswerable_scores, threshold)

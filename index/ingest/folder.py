@@ -1,0 +1,224 @@
+"""A folder of articles → `Article` records, with a report of every file that was left out.
+
+Formats, chosen by extension (case-insensitive):
+
+- ``.txt``, ``.md``, ``.markdown``: optional front matter (a ``---`` block, or leading
+  ``url:``/``date:``/``source:``/``title:`` lines ended by a blank line), then the title
+  (front-matter ``title``, else the first non-empty line, ``#`` marks stripped for Markdown),
+  then the body. The body is kept character for character (only line endings become ``\\n``
+  and blank lines around it are trimmed) because quotes are exact slices of ``Article.text``.
+  A file that is only a title keeps the title as its text, so a one-line article is not lost.
+- ``.html``, ``.htm``: main text, title, URL, date and site name via trafilatura, with a plain
+  lxml extraction as fallback (see `index.html_text`). A title repeated as the first line of
+  the text is removed from the text.
+- ``.json`` (a list of objects, ``{"articles": [...]}`` or one object) and ``.jsonl`` (one
+  object per line): ``text`` or ``body`` is required; ``title`` falls back to the text's first
+  line (which then leaves the text, as in a ``.txt`` file); ``id``, ``url``, ``date`` and
+  ``source`` are optional. Records are numbered from 1 (JSONL: by line).
+
+Ids are stable across rebuilds: the POSIX path relative to the folder for one-article files,
+``"{path}#{id}"`` or ``"{path}#{number}"`` for JSON records.
+
+Nothing disappears silently, except hidden files and folders (a name starting with "."):
+
+- other extensions are reported as "unsupported file type .pdf (...)";
+- README, LICENSE, CHANGELOG-like files are reported as not articles, whatever their extension;
+- text must be UTF-8 (a BOM is fine); other encodings are reported, never guessed, with the
+  first bad byte, so the maintainer can re-save the file. An HTML page that declares its
+  charset in a ``<meta>`` tag is decoded with that charset, since that is not a guess;
+- empty, binary, oversized, unreadable and duplicate files are reported with a reason.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import ArticlesError
+from index.ingest.decode import decode
+from index.ingest.html_page import parse_html
+from index.ingest.json_records import parse_json, parse_jsonl
+from index.ingest.origin import Item, Origin, Parser, Skip
+from index.ingest.plain_text import parse_markdown, parse_text
+from index.records import Article, SkippedFile
+
+DEFAULT_MAX_BYTES = 20_000_000
+SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
+# Files that document a folder rather than being an article in it.
+_NOT_ARTICLE_STEMS = frozenset({"readme", "license", "licence", "copying", "changelog", "contributing"})
+
+
+@dataclass(frozen=True)
+class ArticleLoad:
+    """The articles read from a folder, the files (or records) left out, and the files looked at."""
+
+    articles: list[Article]
+    skipped: list[SkippedFile]
+    files_seen: int
+
+
+def load_articles(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ArticleLoad:
+    """Read every article under `root`, in path order; raise `ArticlesError` if it is no folder."""
+    scan = _scan(root)
+    articles: list[Article] = []
+    skipped = list(scan.problems)
+    for item in _read_all(scan.files, root, max_bytes):
+        if isinstance(item, Article):
+            articles.append(item)
+        else:
+            skipped.append(item)
+    return ArticleLoad(articles=articles, skipped=skipped, files_seen=len(scan.files))
+
+
+def iter_articles(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | SkippedFile]:
+    """Stream `load_articles`: articles and skips in the same order, one file in memory at a time."""
+    scan = _scan(root)
+    yield from scan.problems
+    yield from _read_all(scan.files, root, max_bytes)
+
+
+def iter_article_files(root: Path) -> Iterator[Path]:
+    """Every non-hidden file under `root` (symbolic links followed), sorted by relative path."""
+    yield from _scan(root).files
+
+
+# --- walking the folder -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scan:
+    files: list[Path]
+    problems: list[SkippedFile]
+
+
+def _scan(root: Path) -> _Scan:
+    _check_root(root)
+    relative: list[str] = []
+    problems: list[SkippedFile] = []
+    visited: set[str] = set()
+
+    def report(error: OSError) -> None:
+        where = Path(error.filename or root)
+        problems.append(SkippedFile(_relative(where, root), f"cannot read folder: {_os_reason(error)}"))
+
+    for folder, dirs, files in os.walk(root, onerror=report, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in visited:  # a symbolic link loop, or two links to one folder
+            dirs.clear()
+            continue
+        visited.add(real)
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        base = Path(folder).relative_to(root)
+        relative.extend((base / name).as_posix() for name in files if not name.startswith("."))
+    return _Scan(files=[root / name for name in sorted(relative)], problems=problems)
+
+
+def _check_root(root: Path) -> None:
+    if not root.exists():
+        raise ArticlesError(
+            f"articles folder {root} does not exist: create it and put .txt, .md, .html, .json "
+            "or .jsonl files in it, or set QA_ARTICLES_DIR"
+        )
+    if not root.is_dir():
+        raise ArticlesError(
+            f"articles folder {root} is a file, not a folder: set QA_ARTICLES_DIR to the folder "
+            "that holds the articles"
+        )
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise ArticlesError(f"articles folder {root} cannot be read: give the bot's user read access to it")
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
+
+
+# --- one file -----------------------------------------------------------------------------
+
+
+def _read_all(files: list[Path], root: Path, max_bytes: int) -> Iterator[Article | SkippedFile]:
+    """Read files in order, leaving out articles whose content was already seen."""
+    first_by_hash: dict[str, str] = {}
+    for path in files:
+        for item in _read_file(path, root, max_bytes):
+            if isinstance(item, SkippedFile):
+                yield item
+                continue
+            article = item.article
+            first = first_by_hash.setdefault(article.hash, article.id)
+            if first == article.id:
+                yield article
+            else:
+                yield item.place.skipped(article.path, f"duplicate of {first}")
+
+
+def _read_file(path: Path, root: Path, max_bytes: int) -> list[Item]:
+    origin = Origin(_relative(path, root))
+    try:
+        parse = _parser_for(path)
+        data = _read_bytes(path, max_bytes)
+        text = decode(data, html=parse is parse_html)
+        return list(parse(text, origin))
+    except Skip as skip:
+        return [SkippedFile(origin.path, skip.reason, skip.line)]
+
+
+def _parser_for(path: Path) -> Parser:
+    if path.name.split(".")[0].lower() in _NOT_ARTICLE_STEMS:
+        raise Skip("looks like a README or licence file, not an article: rename it if it is one")
+    suffix = path.suffix.lower()
+    parsers: dict[str, Parser] = {
+        ".txt": parse_text,
+        ".md": parse_markdown,
+        ".markdown": parse_markdown,
+        ".html": parse_html,
+        ".htm": parse_html,
+        ".json": parse_json,
+        ".jsonl": parse_jsonl,
+    }
+    if suffix not in parsers:
+        kind = suffix or "(no extension)"
+        raise Skip(f"unsupported file type {kind} (use {', '.join(SUPPORTED_EXTENSIONS)})")
+    return parsers[suffix]
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, refusing oversized files before reading them."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise Skip("not a regular file (a device, pipe or socket)")
+        if info.st_size > max_bytes:
+            raise Skip(_too_large(info.st_size, max_bytes))
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise Skip(f"cannot read file: {_os_reason(error)}") from error
+    if len(data) > max_bytes:  # it grew after the size check
+        raise Skip(_too_large(len(data), max_bytes))
+    return data
+
+
+def _too_large(size: int, max_bytes: int) -> str:
+    return f"file is {_size(size)}, over the {_size(max_bytes, exact=True)} limit (QA_MAX_ARTICLE_BYTES)"
+
+
+def _size(count: int, *, exact: bool = False) -> str:
+    for unit, scale in (("MB", 1_000_000), ("KB", 1_000)):
+        if count >= scale:
+            amount = f"{count / scale:g}" if exact else f"{count / scale:.1f}"
+            return f"{amount} {unit}"
+    return f"{count} bytes"
+
+
+def _os_reason(error: OSError) -> str:
+    if isinstance(error, PermissionError):
+        return "permission denied; give the bot's user read access"
+    if isinstance(error, FileNotFoundError):
+        return "it vanished or is a broken symbolic link"
+    return error.strerror or str(error)

@@ -1,0 +1,136 @@
+"""Index versions on disk: build aside, publish atomically, lock rebuilds, prune old versions.
+
+The folder's layout (every name in it) is described in `index.store.layout`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from index.errors import IndexNotBuiltError, RebuildLockedError
+from index.store.layout import (
+    BUILDING_PREFIX,
+    CACHE_DIR,
+    CURRENT,
+    CURRENT_PARTIAL,
+    EMBEDDING_CACHE,
+    FEEDBACK_DB,
+    REBUILD_LOCK,
+    VERSIONS_DIR,
+)
+
+
+class IndexLocation:
+    """The folder that holds every version of one index."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.versions = root / VERSIONS_DIR
+        self.cache = root / CACHE_DIR
+
+    @property
+    def embedding_cache(self) -> Path:
+        return self.cache / EMBEDDING_CACHE
+
+    @property
+    def feedback(self) -> Path:
+        """The answer and vote store: beside the versions, so it survives rebuilds."""
+        return self.root / FEEDBACK_DB
+
+    def current_name(self) -> str | None:
+        try:
+            name = (self.root / CURRENT).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name or None
+
+    def current(self) -> Path:
+        """The published version's folder, or an error that says how to build one."""
+        name = self.current_name()
+        if name is None or not (self.versions / name).is_dir():
+            raise IndexNotBuiltError(
+                f"no index has been built at {self.root}: run `qa-index rebuild --index {self.root}`"
+            )
+        return self.versions / name
+
+    def new_build_dir(self) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        name = f"{stamp}-{secrets.token_hex(3)}"
+        path = self.versions / f"{BUILDING_PREFIX}{name}"
+        path.mkdir(parents=True)
+        return path
+
+    def publish(self, build_dir: Path) -> Path:
+        """Make a finished build the current version with one atomic rename of the pointer."""
+        name = build_dir.name.removeprefix(BUILDING_PREFIX)
+        final = self.versions / name
+        _fsync_tree(build_dir)
+        build_dir.rename(final)
+        pointer = self.root / CURRENT_PARTIAL
+        with pointer.open("w", encoding="utf-8") as handle:
+            handle.write(name + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(pointer, self.root / CURRENT)
+        _fsync_dir(self.root)
+        return final
+
+    def prune(self, keep: int) -> list[str]:
+        """Delete all but the newest `keep` versions (never the current one) and abandoned builds."""
+        current = self.current_name()
+        removed: list[str] = []
+        if not self.versions.is_dir():
+            return removed
+        for path in self.versions.iterdir():
+            if path.name.startswith(BUILDING_PREFIX):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+        names = sorted((p.name for p in self.versions.iterdir() if p.is_dir()), reverse=True)
+        for name in names[keep:]:
+            if name != current:
+                shutil.rmtree(self.versions / name, ignore_errors=True)
+                removed.append(name)
+        return removed
+
+    @contextmanager
+    def rebuild_lock(self) -> Iterator[None]:
+        """Hold the rebuild lock, or refuse at once if another rebuild has it."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle = (self.root / REBUILD_LOCK).open("a+")
+        try:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as error:
+                raise RebuildLockedError(
+                    f"another rebuild of {self.root} is running: wait for it to finish, then run again"
+                ) from error
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+            yield
+        finally:
+            handle.close()
+
+
+def _fsync_dir(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _fsync_tree(path: Path) -> None:
+    for item in path.rglob("*"):
+        if item.is_file():
+            with item.open("rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_dir(path)

@@ -1,0 +1,1 @@
+"""Experiments and tools run from the project root: `python -m scripts.NAME`."""

@@ -1,0 +1,106 @@
+"""The running bot picks up newly published indexes, and refuses broken or foreign ones."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.live_index import LiveIndex
+from devtools.fake_embedder import FakeEmbedder
+from index.build.pipeline import rebuild
+from index.store.versions import IndexLocation
+from tests.bot.conftest import SlowFakeEmbedder, live_index
+
+OPERA = "Opéra de Lyon\n\nLa nouvelle saison de l'opéra de Lyon s'ouvre avec Carmen de Bizet."
+
+
+def _bot_replies(emulator) -> list[dict]:
+    bot_id = str(emulator.bot_user.id)
+    return [m for m in emulator.messages(emulator.channel_id) if m["author"]["id"] == bot_id]
+
+
+async def _ask(emulator, user, question: str) -> dict:
+    before = len(_bot_replies(emulator))
+    await emulator.send_message(emulator.channel_id, user, question)
+    await emulator.wait_until(lambda: len(_bot_replies(emulator)) > before)
+    return _bot_replies(emulator)[-1]
+
+
+def _quotes(message: dict) -> str:
+    return "\n".join(embed.get("description", "") for embed in message["embeds"])
+
+
+async def test_bot_answers_from_a_newly_published_article_without_restarting(
+    emulator, start_bot, articles_dir, index_dir
+):
+    asker = emulator.add_user("kim")
+    async with start_bot(index_poll_seconds=0.05) as (_, live):
+        first_version = live.version
+        before = await _ask(emulator, asker, "saison opéra Lyon Carmen Bizet")
+        assert "Carmen" not in _quotes(before)
+
+        (articles_dir / "opera.txt").write_text(OPERA, encoding="utf-8")
+        await asyncio.to_thread(rebuild, articles_dir, index_dir, FakeEmbedder())
+        await emulator.wait_until(lambda: live.version != first_version)
+
+        after = await _ask(emulator, asker, "saison opéra Lyon Carmen Bizet")
+    assert "Carmen de Bizet" in _quotes(after)
+
+
+async def test_index_built_with_another_model_is_refused_and_the_old_one_keeps_serving(
+    articles_dir, index_dir, caplog
+):
+    live = live_index(index_dir, FakeEmbedder())
+    await live.reload()
+    serving = live.version
+    (articles_dir / "opera.txt").write_text(OPERA, encoding="utf-8")
+    rebuild(articles_dir, index_dir, FakeEmbedder(dimension=32, model_name="another-model"))
+
+    result = await live.reload()
+
+    assert live.version == serving and not result.changed
+    assert "another-model" in result.message and "still serving" in result.message
+    assert "another-model" in caplog.text
+    answer = await live.answer("volcan Hekla", 1)
+    assert answer.hits[0].article.id == "volcan.txt"
+
+
+async def test_corrupted_new_index_is_refused_and_the_last_good_one_keeps_serving(articles_dir, index_dir):
+    live = live_index(index_dir, FakeEmbedder())
+    await live.reload()
+    serving = live.version
+    (articles_dir / "opera.txt").write_text(OPERA, encoding="utf-8")
+    rebuild(articles_dir, index_dir, FakeEmbedder())
+    vectors = IndexLocation(index_dir).current() / "vectors.faiss"
+    vectors.write_bytes(vectors.read_bytes()[: vectors.stat().st_size // 2])
+
+    result = await live.reload()
+
+    assert live.version == serving and "checksum" in result.message
+    assert (await live.answer("volcan Hekla", 1)).hits[0].article.id == "volcan.txt"
+
+
+async def test_corrupted_index_with_no_good_one_says_it_is_unusable(articles_dir, index_dir):
+    vectors = IndexLocation(index_dir).current() / "vectors.faiss"
+    vectors.write_bytes(b"garbage")
+    live: LiveIndex = live_index(index_dir, FakeEmbedder())
+
+    await live.reload()
+
+    assert live.version is None
+    assert live.problem is not None and "unusable" in live.problem and "qa-index rebuild" in live.problem
+
+
+async def test_questions_in_flight_during_a_swap_are_all_answered(articles_dir, index_dir):
+    live = live_index(index_dir, SlowFakeEmbedder(0.05))
+    await live.reload()
+    (articles_dir / "opera.txt").write_text(OPERA, encoding="utf-8")
+    rebuild(articles_dir, index_dir, FakeEmbedder())
+
+    in_flight = [asyncio.create_task(live.answer("volcan Hekla", 1)) for _ in range(10)]
+    await asyncio.sleep(0.01)  # the questions are now inside the old retriever
+    swap = await live.reload()
+    answers = await asyncio.gather(*in_flight)
+
+    assert swap.changed
+    assert [a.hits[0].article.id for a in answers] == ["volcan.txt"] * 10
+    assert (await live.answer("opéra Carmen", 1)).hits[0].article.id == "opera.txt"

@@ -1,0 +1,94 @@
+"""Formatting answers for Discord: limits, escaping, highlights, abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ui.replies import (
+    CONTENT_LIMIT,
+    EMBED_DESCRIPTION_LIMIT,
+    EMBEDS_TOTAL_LIMIT,
+    answer_reply,
+    escape_text,
+    quote_block,
+    render_plain,
+    trim_to_sentence,
+)
+from index.records import Passage
+from index.search.retriever import Answer, Hit
+from index.store.passages_db import ArticleInfo
+
+
+def _hit(text: str, score: float = 0.8, highlights=(), title="Titre", url=None, date="2022-03-14") -> Hit:
+    article = ArticleInfo("a.txt", title, "a.txt", url, date, None, "", "h")
+    return Hit(0, Passage("a.txt", 0, 100, 100 + len(text), text), article, score, tuple(highlights))
+
+
+def _answer(*hits: Hit, answered: bool = True) -> Answer:
+    return Answer("question ?", list(hits), answered, "v1", 0.01, threshold=0.3)
+
+
+def test_quote_keeps_the_words_and_marks_the_best_sentence():
+    text = "La Russie a demandé de l'aide. Pékin n'a pas répondu."
+    quote = quote_block(text, [(0, 30)], 1000)
+    assert quote == "> **La Russie a demandé de l'aide.** Pékin n'a pas répondu."
+
+
+def test_markdown_in_articles_is_shown_literally():
+    escaped = escape_text("# Titre\n*gras* et _souligné_ ||spoiler|| `code`\n- liste\n> citation")
+    assert "\\# Titre" in escaped and "\\*gras\\*" in escaped and "\\|\\|spoiler\\|\\|" in escaped
+    assert "\\- liste" in escaped and "\\> citation" in escaped
+
+
+def test_long_passage_is_cut_at_a_sentence_with_an_ellipsis():
+    text = " ".join(f"Phrase numéro {i} du passage." for i in range(200))
+    trimmed = trim_to_sentence(text, 300)
+    assert len(trimmed) <= 300
+    assert trimmed.endswith("du passage. …")
+
+
+def test_trim_never_cuts_a_bold_pair_or_an_escape_in_half():
+    text = "*" * 50 + " " + "mot " * 400
+    for limit in range(20, 400, 7):
+        quote = quote_block(text, [(0, 60)], limit)
+        assert len(quote) <= limit
+        assert quote.count("**") % 2 == 0
+        assert not quote.rstrip("…").rstrip().endswith("\\")
+
+
+def test_reply_fits_discord_limits_with_huge_passages():
+    hits = [
+        _hit("Une très longue phrase sans fin " * 400, title="T" * 400, url=f"https://e.x/{i}")
+        for i in range(10)
+    ]
+    reply = answer_reply(_answer(*hits))
+    assert len(reply.content) <= CONTENT_LIMIT
+    assert len(reply.cards) == 10
+    assert all(len(card.quote) <= EMBED_DESCRIPTION_LIMIT and len(card.title) <= 256 for card in reply.cards)
+    assert reply.total_embed_characters() <= EMBEDS_TOTAL_LIMIT
+
+
+def test_reply_shows_title_date_link_and_confidence():
+    reply = answer_reply(_answer(_hit("Texte cité.", 0.9, url="https://news.example/a")))
+    assert "confidence: high (0.90)" in reply.content
+    card = reply.cards[0]
+    assert card.title == "[1] Titre" and card.url == "https://news.example/a"
+    assert "2022-03-14" in card.footer and "relevance 0.90" in card.footer
+    assert card.quote == "> Texte cité."
+
+
+def test_abstention_says_so_instead_of_quoting():
+    reply = answer_reply(_answer(_hit("bruit", 0.1), answered=False))
+    assert reply.cards == []
+    assert "no passage" in reply.content
+
+
+def test_french_locale_gets_french_words():
+    reply = answer_reply(_answer(_hit("Texte.", 0.9)), locale="fr")
+    assert "confiance : élevée" in reply.content
+
+
+@pytest.mark.parametrize("text", ["@everyone regardez", "<@123> et <@&456>"])
+def test_plain_rendering_keeps_quoted_text(text):
+    rendered = render_plain(answer_reply(_answer(_hit(text))))
+    assert text.split()[0] in rendered
