@@ -26,9 +26,9 @@ run: index
 	$(BIN)/qa-bot serve
 
 lint: setup
-	$(BIN)/ruff check index bot tests scripts $(wildcard bench)
-	$(BIN)/ruff format --check index bot tests scripts $(wildcard bench)
-	$(BIN)/mypy index bot
+	$(BIN)/ruff check index bot devtools tests scripts bench
+	$(BIN)/ruff format --check index bot devtools tests scripts bench
+	$(BIN)/mypy index bot devtools
 
 test: setup lint
 	$(BIN)/python -m pytest

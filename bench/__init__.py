@@ -1,1 +1,1 @@
-"""Benchmarks: scripts that print figures (run `python bench/run_all.py`); not part of the test suite."""
+"""Benchmarks: scripts that print figures (run `python -m bench.run_all`); not part of the test suite."""

@@ -1,10 +1,10 @@
 """The bot as users time it, through the local Discord emulator: start to ready, question to reply.
 
-    .venv/bin/python bench/bot_bench.py [--articles articles] [--questions 20]
+    .venv/bin/python -m bench.bot_bench [--articles articles] [--questions 20]
 
 Runs the real bot (discord.py, the default model, the sample articles unless told otherwise)
-in-process against `devtools/discord_emulator`, asks questions one after another by @mention and by
-/ask, and prints medians. One run on a noisy machine: read the medians, not the decimals.
+in-process against the Discord emulator (`devtools.harness`), asks questions one after another by
+@mention and by /ask, and prints medians. One run on a noisy machine: read the medians, not the decimals.
 """
 
 from __future__ import annotations
@@ -12,22 +12,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-if __package__ in {None, ""}:  # run as a script: make `bench`, `bot`, `index`, `tests` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bot.client import create_bot
-from bot.runner import live_index_for
-from bot.settings import BotSettings
 from devtools.discord_emulator import DiscordEmulator
-from devtools.discord_emulator.discordpy import pointed_at, running
+from devtools.harness import bot_on_emulator, emulator_settings, is_answer_to, is_reply_to
 from index.assembly import embedder_from
 from index.build.pipeline import rebuild
 from index.embed.embedder import Embedder
+from index.settings import IndexSettings
 
 QUESTIONS = [
     "Qu'est-ce que la Russie a demandé à la Chine ?",
@@ -40,47 +34,29 @@ QUESTIONS = [
 
 async def measure(index_dir: Path, embedder: Embedder, count: int) -> dict[str, float]:
     async with DiscordEmulator() as emulator:
-        settings = BotSettings(  # type: ignore[call-arg]
-            _env_file=None,
-            index_dir=index_dir,
-            dev_guild_id=emulator.guild_id,
-            cooldown_seconds=0,
-            index_poll_seconds=0,
-        )
+        settings = emulator_settings(emulator, index_dir)
         asker = emulator.add_user("bench")
-        bot_id = str(emulator.bot_user.id)
-        with pointed_at(emulator):
-            started = time.perf_counter()
-            bot = create_bot(live_index_for(settings, embedder), settings, guild_ready_timeout=0.1)
-            async with running(bot, emulator.token, timeout=60):
-                ready_s = time.perf_counter() - started
-                mention_s, slash_s = [], []
-                for i in range(count):
-                    question = QUESTIONS[i % len(QUESTIONS)]
-                    sent_at = time.perf_counter()
-                    asked = await emulator.send_message(emulator.channel_id, asker, question)
-                    await emulator.wait_for_message(
-                        lambda m, asked_id=asked["id"]: (
-                            m["author"]["id"] == bot_id
-                            and (m.get("message_reference") or {}).get("message_id") == asked_id
-                        ),
-                        timeout=30,
-                    )
-                    mention_s.append(time.perf_counter() - sent_at)
-                    sent_at = time.perf_counter()
-                    record = await emulator.invoke_slash("ask", {"question": question}, asker)
-                    await emulator.wait_for_message(
-                        lambda m, rid=record.id: (
-                            m["author"]["id"] == bot_id
-                            and (m.get("interaction_metadata") or {}).get("id") == str(rid)
-                            and bool(m["embeds"] or m["content"])
-                        ),
-                        timeout=30,
-                    )
-                    slash_s.append(time.perf_counter() - sent_at)
-                reload_started = time.perf_counter()
-                await bot.live.reload(force=True)
-                reload_s = time.perf_counter() - reload_started
+        started = time.perf_counter()
+        async with bot_on_emulator(emulator, settings, embedder, timeout=60) as bot:
+            ready_s = time.perf_counter() - started
+            mention_s, slash_s = [], []
+            for i in range(count):
+                question = QUESTIONS[i % len(QUESTIONS)]
+                sent_at = time.perf_counter()
+                asked = await emulator.send_message(emulator.channel_id, asker, question)
+                await emulator.wait_for_message(
+                    lambda m, asked_id=asked["id"]: is_reply_to(m, emulator, asked_id), timeout=30
+                )
+                mention_s.append(time.perf_counter() - sent_at)
+                sent_at = time.perf_counter()
+                record = await emulator.invoke_slash("ask", {"question": question}, asker)
+                await emulator.wait_for_message(
+                    lambda m, rid=record.id: is_answer_to(m, emulator, rid), timeout=30
+                )
+                slash_s.append(time.perf_counter() - sent_at)
+            reload_started = time.perf_counter()
+            await bot.live.reload(force=True)
+            reload_s = time.perf_counter() - reload_started
     return {
         "start_to_ready_s": ready_s,
         "mention_to_reply_median_ms": statistics.median(mention_s) * 1000,
@@ -96,9 +72,7 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, default=Path("articles"))
     parser.add_argument("--questions", type=int, default=20)
     args = parser.parse_args()
-    from index.settings import IndexSettings
-
-    embedder = embedder_from(IndexSettings(_env_file=None))  # type: ignore[call-arg]
+    embedder = embedder_from(IndexSettings())
     with tempfile.TemporaryDirectory(prefix="bot-bench-") as scratch:
         index_dir = Path(scratch) / "index"
         report = rebuild(args.articles, index_dir, embedder, on_stage=lambda _: None)

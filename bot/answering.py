@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.live_index import LiveIndex
-from index.feedback.answer_log import AnswerLog, StoredAnswer
-from index.search.retriever import Answer
-from index.text.sentences import split_sentences
+from index import Answer, AnswerLog, StoredAnswer, split_sentences
 
 _log = logging.getLogger(__name__)
 
@@ -79,8 +77,8 @@ class AnswerFlow:
         self._log_question(answer, answer_id, collections)
         return AskedAnswer(answer, answer_id)
 
-    async def more(self, answer_id: int) -> tuple[Answer, int]:
-        """The next passages for a stored question; returns them and the offset they start at."""
+    async def more(self, answer_id: int) -> Answer:
+        """The next page of passages for a stored question (its `offset` says where it starts)."""
         stored = await self._stored(answer_id)
         offset = len(stored.shown)
         answer = await self.live.answer(
@@ -90,7 +88,7 @@ class AnswerFlow:
         page = Answer(stored.question, fresh, bool(fresh), answer.index_version, answer.seconds, offset)
         if fresh and self.log is not None:
             await asyncio.to_thread(self.log.add_shown, answer_id, fresh)
-        return page, offset
+        return page
 
     async def context(self, answer_id: int, rank: int) -> PassageContext:
         """The shown passage at `rank` with neighbouring sentences from its article."""

@@ -7,73 +7,25 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from bot.settings import BotSettings
 from bot.ui.replies import answer_reply, render_plain
 from bot.ui.texts import guess_locale
-from index.assembly import embedder_from, open_retriever
-from index.errors import ArticleIndexError
-from index.search.retriever import Answer, Retriever
-
-_log = logging.getLogger("bot")
+from index import Answer, Retriever, embedder_from, open_retriever
+from index.cli.app import Command, Program, index_arguments
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command in {"ask", "chat"}:
-        logging.getLogger().setLevel(logging.WARNING)
-    try:
-        settings = _settings(args)
-        return int(args.handler(args, settings))
-    except ArticleIndexError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qa-bot", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    ask = commands.add_parser("ask", help="answer one question from the terminal")
-    ask.add_argument("question")
-    ask.add_argument("-k", type=int, help="passages to quote (default QA_PASSAGES_PER_ANSWER)")
-    ask.add_argument("--json", action="store_true", help="print one JSON object")
-    _common(ask)
-    ask.set_defaults(handler=_ask)
-
-    chat = commands.add_parser("chat", help="answer questions typed or piped on standard input")
-    _common(chat)
-    chat.set_defaults(handler=_chat)
-
-    run = commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
-    _common(run)
-    run.set_defaults(handler=_run)
-
-    serve = commands.add_parser(
-        "serve", help="the Discord bot when DISCORD_TOKEN is set, else the terminal chat"
+def _ask_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("question")
+    parser.add_argument(
+        "-k", dest="passages_per_answer", type=int, help="passages to quote (default QA_PASSAGES_PER_ANSWER)"
     )
-    _common(serve)
-    serve.set_defaults(handler=_serve)
-    return parser
+    index_arguments(parser)
 
 
-def _common(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--index", type=Path, help="index folder (default QA_INDEX_DIR)")
-    command.add_argument("--model", help="embedding model (default QA_EMBEDDING_MODEL)")
-
-
-def _settings(args: argparse.Namespace) -> BotSettings:
-    overrides: dict[str, Any] = {}
-    if args.index is not None:
-        overrides["index_dir"] = args.index
-    if args.model:
-        overrides["embedding_model"] = args.model
-    return BotSettings(**overrides)
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    index_arguments(parser, json_output=False)
 
 
 def _open(settings: BotSettings) -> Retriever:
@@ -110,7 +62,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
 
 def _ask(args: argparse.Namespace, settings: BotSettings) -> int:
     retriever = _open(settings)
-    answer = retriever.answer(args.question, k=args.k or settings.passages_per_answer)
+    answer = retriever.answer(args.question, k=settings.passages_per_answer)
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False))
     else:
@@ -154,6 +106,26 @@ def _serve(args: argparse.Namespace, settings: BotSettings) -> int:
     print("DISCORD_TOKEN is not set: answering questions from standard input instead.", file=sys.stderr)
     logging.getLogger().setLevel(logging.WARNING)
     return _chat(args, settings)
+
+
+QA_BOT = Program(
+    name="qa-bot",
+    description=__doc__ or "",
+    commands=(
+        Command("ask", "answer one question from the terminal", _ask, _ask_arguments, quiet=True),
+        Command("chat", "answer questions typed or piped on standard input", _chat, _arguments, quiet=True),
+        Command("run", "run the Discord bot (needs DISCORD_TOKEN)", _run, _arguments),
+        Command(
+            "serve", "the Discord bot when DISCORD_TOKEN is set, else the terminal chat", _serve, _arguments
+        ),
+    ),
+    settings=BotSettings,
+    log_format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return QA_BOT.main(argv)
 
 
 if __name__ == "__main__":

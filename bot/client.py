@@ -18,8 +18,7 @@ from bot.ui.replies import NO_PINGS
 from bot.ui.texts import text
 from bot.ui.translations import FrenchTranslator
 from bot.ui.views import DYNAMIC_ITEMS
-from index.feedback.answer_log import AnswerLog
-from index.store.versions import IndexLocation
+from index import AnswerLog, answer_log_from
 
 if TYPE_CHECKING:
     from bot.settings import BotSettings
@@ -118,18 +117,7 @@ class ShardedQABot(_QABotMixin, commands.AutoShardedBot):
     """Asks Discord how many shards it needs (GET /gateway/bot) and runs them all."""
 
 
-def answer_log_for(settings: BotSettings) -> AnswerLog:
-    """Answers and feedback live beside the index versions, so they survive rebuilds."""
-    root = IndexLocation(settings.index_dir).root
-    root.mkdir(parents=True, exist_ok=True)
-    return AnswerLog(
-        root / "feedback.sqlite",
-        collect_feedback=settings.collect_feedback,
-        max_age_days=settings.answer_max_age_days,
-    )
-
-
 def create_bot(live: LiveIndex, settings: BotSettings, **options: Any) -> QABot | ShardedQABot:
     """The bot the settings ask for: sharded or not (options go to discord.py's client)."""
     cls = ShardedQABot if settings.sharded else QABot
-    return cls(live, settings, answer_log_for(settings), **options)
+    return cls(live, settings, answer_log_from(settings), **options)

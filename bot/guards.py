@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
+from bot.settings import BOT_DEFAULTS
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -19,9 +21,9 @@ class Refusal:
 class QuestionPolicy:
     """The limits an operator sets: question length, channels, DMs."""
 
-    max_chars: int = 500
+    max_chars: int = BOT_DEFAULTS.max_question_chars
     allowed_channels: Collection[int] = ()
-    allow_dms: bool = True
+    allow_dms: bool = BOT_DEFAULTS.allow_dms
 
 
 def check_question(

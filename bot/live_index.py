@@ -13,10 +13,7 @@ import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from index.errors import ArticleIndexError, IndexNotBuiltError
-from index.search.retriever import Answer, Retriever
-from index.store.passages_db import ArticleInfo
-from index.store.versions import IndexLocation
+from index import Answer, ArticleIndexError, ArticleInfo, IndexLocation, IndexNotBuiltError, Retriever
 
 _log = logging.getLogger(__name__)
 

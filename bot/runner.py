@@ -15,13 +15,10 @@ import discord.gateway
 import discord.http
 import yarl
 
+from bot.assembly import live_index_from
 from bot.client import create_bot
-from bot.live_index import LiveIndex
 from bot.settings import BotSettings
-from index.assembly import embedder_from, open_retriever
-from index.embed.embedder import Embedder
-from index.errors import ArticleIndexError
-from index.store.versions import IndexLocation
+from index import ArticleIndexError, Embedder, embedder_from
 
 _log = logging.getLogger(__name__)
 
@@ -55,14 +52,9 @@ def hide_from_logs(secret: str) -> None:
         handler.addFilter(redact)
 
 
-def live_index_for(settings: BotSettings, embedder: Embedder) -> LiveIndex:
-    """The bot's view of the index folder: reloads build a fresh retriever with the same model."""
-    return LiveIndex(IndexLocation(settings.index_dir), lambda: open_retriever(settings, embedder))
-
-
 async def serve(settings: BotSettings, token: str, embedder: Embedder) -> None:
     """Run the bot until it is closed; the caller turns failures into exit codes."""
-    live = live_index_for(settings, embedder)
+    live = live_index_from(settings, embedder)
     bot = create_bot(live, settings)
     async with bot:
         await bot.start(token)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr
 
-from index.settings import IndexSettings
+from index import IndexSettings
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -27,15 +27,19 @@ class BotSettings(IndexSettings):
     dev_guild_id: int | None = Field(None, description="Sync slash commands to this guild only.")
     sharded: bool = Field(False, description="Use AutoShardedBot (needed past 2,500 servers).")
     passages_per_answer: int = Field(3, ge=1, le=10, description="Passages quoted in one answer.")
-    cooldown_seconds: float = Field(10.0, ge=0, description="Per-user pause between questions.")
+    cooldown_seconds: float = Field(10.0, ge=0, le=3600, description="Per-user pause between questions.")
     allowed_channels: list[int] = Field(default_factory=list, description="Channel ids; empty = everywhere.")
-    max_question_chars: int = Field(500, ge=10, description="Longer questions are refused.")
+    max_question_chars: int = Field(500, ge=10, le=1000, description="Longer questions are refused.")
     allow_dms: bool = Field(True, description="Answer questions sent in direct messages.")
-    index_poll_seconds: float = Field(30.0, ge=0, description="How often to look for a new index; 0 = never.")
+    index_poll_seconds: float = Field(
+        30.0, ge=0, le=86_400, description="How often to look for a new index; 0 = never."
+    )
     answer_in_threads: bool = Field(False, description="Answer each question in its own thread.")
     channel_collections: dict[int, list[str]] = Field(
         default_factory=dict, description="Channel id → collections (subfolders) searched there."
     )
-    collect_feedback: bool = Field(True, description="Store 👍/👎 and chosen passages (hashed user ids).")
-    answer_max_age_days: float = Field(30.0, gt=0, description="Buttons on older answers say they expired.")
     question_log: Path | None = Field(None, description="Append one JSON line per question to this file.")
+
+
+# The defaults alone (no environment, no .env): what the bot's option objects fall back to.
+BOT_DEFAULTS = BotSettings.model_construct()

@@ -1,1 +1,88 @@
-"""Articles to a searchable passage index: ingestion, splitting, embedding, storage, retrieval."""
+"""Articles → a searchable passage index, and questions → quoted passages. Knows nothing of Discord.
+
+The stages, one subpackage each: `ingest` (a folder → articles → passages), `embed` (text →
+vectors), `store` (one index version on disk), `build` (rebuild and publish), `search` (question
+→ ranked passages), `evaluation`, `feedback` (answers and votes), `cli` (`qa-index`); `text` holds
+the sentence and keyword rules both sides share. The read side (`store`, `search`) never imports
+the write side (`ingest`, `build`).
+
+The names below are the public API. They load on first use, so answering a question never
+imports the write side (trafilatura, lxml).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_PUBLIC = {
+    "DEFAULTS": "index.settings",
+    "IndexSettings": "index.settings",
+    "ArticleIndexError": "index.errors",
+    "ArticlesError": "index.errors",
+    "IndexCorruptError": "index.errors",
+    "IndexMismatchError": "index.errors",
+    "IndexNotBuiltError": "index.errors",
+    "ModelLoadError": "index.errors",
+    "RebuildLockedError": "index.errors",
+    "answer_log_from": "index.assembly",
+    "build_options_from": "index.assembly",
+    "embedder_from": "index.assembly",
+    "open_retriever": "index.assembly",
+    "retrieval_options_from": "index.assembly",
+    "Embedder": "index.embed.embedder",
+    "IndexLocation": "index.store.versions",
+    "LoadedIndex": "index.store.loader",
+    "open_published": "index.store.loader",
+    "ArticleInfo": "index.store.passages_db",
+    "Answer": "index.search.retriever",
+    "Hit": "index.search.retriever",
+    "RetrievalOptions": "index.search.retriever",
+    "Retriever": "index.search.retriever",
+    "split_sentences": "index.text.sentences",
+    "BuildOptions": "index.build.options",
+    "BuildReport": "index.build.options",
+    "rebuild": "index.build.pipeline",
+    "AnswerLog": "index.feedback.answer_log",
+    "FeedbackError": "index.feedback.answer_log",
+    "StoredAnswer": "index.feedback.answer_log",
+}
+
+__all__ = sorted(_PUBLIC)
+
+if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ loads each name
+    from index.assembly import (
+        answer_log_from,
+        build_options_from,
+        embedder_from,
+        open_retriever,
+        retrieval_options_from,
+    )
+    from index.build.options import BuildOptions, BuildReport
+    from index.build.pipeline import rebuild
+    from index.embed.embedder import Embedder
+    from index.errors import (
+        ArticleIndexError,
+        ArticlesError,
+        IndexCorruptError,
+        IndexMismatchError,
+        IndexNotBuiltError,
+        ModelLoadError,
+        RebuildLockedError,
+    )
+    from index.feedback.answer_log import AnswerLog, FeedbackError, StoredAnswer
+    from index.search.retriever import Answer, Hit, RetrievalOptions, Retriever
+    from index.settings import DEFAULTS, IndexSettings
+    from index.store.loader import LoadedIndex, open_published
+    from index.store.passages_db import ArticleInfo
+    from index.store.versions import IndexLocation
+    from index.text.sentences import split_sentences
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,13 +1,15 @@
-"""Turns settings into the objects they describe: embedder, build options, retriever."""
+"""Settings → the objects they describe: the one place option objects are built from settings."""
 
 from __future__ import annotations
 
 from index.build.options import BuildOptions
 from index.embed.embedder import Embedder, EmbedderOptions, load_embedder
+from index.feedback.answer_log import AnswerLog
 from index.ingest.passages import SplitSettings
-from index.search.retriever import DEFAULT_MIN_SCORE, RetrievalOptions, Retriever
+from index.search.retriever import RetrievalOptions, Retriever
 from index.settings import IndexSettings
 from index.store.loader import open_published
+from index.store.versions import IndexLocation
 
 
 def embedder_from(settings: IndexSettings) -> Embedder:
@@ -21,11 +23,7 @@ def embedder_from(settings: IndexSettings) -> Embedder:
 
 
 def build_options_from(settings: IndexSettings, *, strict: bool = False) -> BuildOptions:
-    split = SplitSettings(
-        target_words=settings.passage_words,
-        max_words=max(settings.passage_words * 8 // 5, settings.passage_words + 10),
-        overlap_sentences=settings.passage_overlap,
-    )
+    split = SplitSettings(target_words=settings.passage_words, overlap_sentences=settings.passage_overlap)
     devices = tuple(device.strip() for device in settings.encode_devices.split(",") if device.strip())
     return BuildOptions(
         split=split,
@@ -40,11 +38,19 @@ def build_options_from(settings: IndexSettings, *, strict: bool = False) -> Buil
 
 
 def retrieval_options_from(settings: IndexSettings) -> RetrievalOptions:
-    min_score = DEFAULT_MIN_SCORE if settings.min_score is None else settings.min_score
-    return RetrievalOptions(min_score=min_score)
+    return RetrievalOptions(min_score=settings.min_score)
 
 
 def open_retriever(settings: IndexSettings, embedder: Embedder) -> Retriever:
     """The published index under settings.index_dir, checked against the embedder's model."""
     index = open_published(settings.index_dir, model=embedder.model_name, dimension=embedder.dimension)
     return Retriever(index, embedder, retrieval_options_from(settings))
+
+
+def answer_log_from(settings: IndexSettings) -> AnswerLog:
+    """The answer and vote store beside the index versions (it survives rebuilds)."""
+    return AnswerLog(
+        IndexLocation(settings.index_dir).feedback,
+        collect_feedback=settings.collect_feedback,
+        max_age_days=settings.answer_max_age_days,
+    )

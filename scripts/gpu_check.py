@@ -1,24 +1,21 @@
 """GPU check of the embedder seam: `--device cuda`/`auto` and sentence-transformers' multi-process pool.
 
-    python3 scripts/gpu_check.py
+    python3 -m scripts.gpu_check
 
 For a machine with a CUDA GPU and no model hub: it builds a tiny random-weight BERT
 sentence-transformers model in a temporary folder (the packaged models are CPU-sized or numpy-only),
-then loads it through `index.embedder.load_embedder` exactly as `qa-index rebuild --device ...`
+then loads it through `index.embed.embedder.load_embedder` exactly as `qa-index rebuild --device ...`
 does, and compares GPU against CPU vectors. Needs only torch, transformers, sentence-transformers
 and numpy (not faiss or the rest of the project).
 """
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from index.embed.embedder import EmbedderOptions, load_embedder, pick_device
 

@@ -1,6 +1,6 @@
 """Screenshots of the real bot answering in the Discord emulator, for the README.
 
-    .venv/bin/python scripts/render_transcript.py [--out docs/screenshots] [--index DIR]
+    .venv/bin/python -m scripts.render_transcript [--out docs/screenshots] [--index DIR]
 
 Builds an index of `articles/` with the default model (once), starts the emulator and the real
 bot in this process, plays a short scripted conversation (a mention, a French `/ask`, "More
@@ -25,19 +25,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from devtools.discord_emulator import DiscordEmulator
+from devtools.harness import bot_on_emulator, emulator_settings, is_reply_to
+from index.assembly import build_options_from, embedder_from
+from index.build.pipeline import rebuild
+from index.embed.embedder import Embedder
+from index.settings import IndexSettings
+from index.store.versions import IndexLocation
 
-from bot.client import create_bot  # noqa: E402
-from bot.runner import live_index_for  # noqa: E402
-from bot.settings import BotSettings  # noqa: E402
-from devtools.discord_emulator import DiscordEmulator  # noqa: E402
-from devtools.discord_emulator.discordpy import pointed_at, running  # noqa: E402
-from index.assembly import build_options_from, embedder_from  # noqa: E402
-from index.build.pipeline import rebuild  # noqa: E402
-from index.embed.embedder import Embedder  # noqa: E402
-from index.settings import IndexSettings  # noqa: E402
-from index.store.versions import IndexLocation  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 Message = Mapping[str, Any]
 
@@ -373,59 +370,46 @@ async def play(index_dir: Path, embedder: Embedder) -> Recording:
     """Run the scripted conversation; pages are snapshots of what the channel showed."""
     recording = Recording()
     async with DiscordEmulator(heartbeat_interval=5) as emu:
-        settings = BotSettings(  # type: ignore[call-arg]
-            _env_file=None,
-            index_dir=index_dir,
-            dev_guild_id=emu.guild_id,
-            cooldown_seconds=0,
-            index_poll_seconds=0,
-        )
+        settings = emulator_settings(emu, index_dir)
         lena, theo = emu.add_user("lena"), emu.add_user("theo", locale="fr")
         names = {str(user.id): user.username for user in emu.world.users.values()}
         channel = emu.world.channel(emu.channel_id).name or "general"
-        bot_id = str(emu.bot_user.id)
 
         def page(ids: Sequence[str]) -> Conversation:
             everything = {str(m["id"]): m for m in emu.messages()}
             shown = [everything[i] for i in ids]
             return Conversation(shown, names, channel, everything)
 
-        with pointed_at(emu):
-            bot = create_bot(live_index_for(settings, embedder), settings, guild_ready_timeout=0.1)
-            async with running(bot, emu.token, timeout=60):
-                asked = await emu.send_message(emu.channel_id, lena, MENTION_QUESTION)
-                answer = await emu.wait_for_message(
-                    lambda m: (
-                        m["author"]["id"] == bot_id
-                        and (m.get("message_reference") or {}).get("message_id") == asked["id"]
-                    ),
-                    timeout=WAIT_SECONDS,
-                )
-                recording.pages["answer"] = page([asked["id"], answer["id"]])
+        async with bot_on_emulator(emu, settings, embedder, timeout=60) as bot:
+            asked = await emu.send_message(emu.channel_id, lena, MENTION_QUESTION)
+            answer = await emu.wait_for_message(
+                lambda m: is_reply_to(m, emu, asked["id"]), timeout=WAIT_SECONDS
+            )
+            recording.pages["answer"] = page([asked["id"], answer["id"]])
 
-                done = bot.wait_for("app_command_completion", timeout=WAIT_SECONDS)
-                record = await emu.invoke_slash("ask", {"question": SLASH_QUESTION}, theo, locale="fr")
-                await done
-                recording.pages["french"] = page([str(record.original_message_id)])
+            done = bot.wait_for("app_command_completion", timeout=WAIT_SECONDS)
+            record = await emu.invoke_slash("ask", {"question": SLASH_QUESTION}, theo, locale="fr")
+            await done
+            recording.pages["french"] = page([str(record.original_message_id)])
 
-                answer_id = int(answer["id"])
-                more = await emu.click_button(answer_id, _custom_id(answer, "qa:more:"), lena)
-                await emu.wait_for_response(more)
-                await emu.wait_until(lambda: emu.message(answer_id)["edits"], timeout=WAIT_SECONDS)
-                paged = emu.message(answer_id)
+            answer_id = int(answer["id"])
+            more = await emu.click_button(answer_id, _custom_id(answer, "qa:more:"), lena)
+            await emu.wait_for_response(more)
+            await emu.wait_until(lambda: emu.message(answer_id)["edits"], timeout=WAIT_SECONDS)
+            paged = emu.message(answer_id)
 
-                private: list[str] = []
-                for click in (
-                    emu.click_button(answer_id, _custom_id(paged, "qa:ctx:"), lena),
-                    emu.click_button(answer_id, _custom_id(paged, "qa:vote:"), lena),
-                    emu.choose_select(
-                        answer_id, _custom_id(paged, "qa:pick:"), [_first_option(paged, "qa:pick:")], lena
-                    ),
-                ):
-                    clicked = await click
-                    await emu.wait_for_response(clicked)
-                    private.append(str(clicked.original_message_id))
-                recording.pages["paging-and-feedback"] = page([answer["id"], *private])
+            private: list[str] = []
+            for click in (
+                emu.click_button(answer_id, _custom_id(paged, "qa:ctx:"), lena),
+                emu.click_button(answer_id, _custom_id(paged, "qa:vote:"), lena),
+                emu.choose_select(
+                    answer_id, _custom_id(paged, "qa:pick:"), [_first_option(paged, "qa:pick:")], lena
+                ),
+            ):
+                clicked = await click
+                await emu.wait_for_response(clicked)
+                private.append(str(clicked.original_message_id))
+            recording.pages["paging-and-feedback"] = page([answer["id"], *private])
         if emu.rejections:
             raise RuntimeError(f"the emulator refused some of the bot's requests: {emu.rejections}")
     return recording

@@ -20,10 +20,10 @@ def fake_embedder() -> FakeEmbedder:
 @pytest.fixture(scope="session")
 def packaged_embedder():
     """The real default model, loaded once for the whole run (a few seconds)."""
-    from index.embed.embedder import load_embedder
-    from index.settings import DEFAULT_EMBEDDING_MODEL
+    from index.assembly import embedder_from
+    from index.settings import DEFAULTS
 
-    return load_embedder(DEFAULT_EMBEDDING_MODEL)
+    return embedder_from(DEFAULTS)
 
 
 @pytest.fixture

@@ -1,1 +1,1 @@
-"""cogs"""
+"""Slash commands and mention handling: user commands in `questions`, moderators' in `admin`."""

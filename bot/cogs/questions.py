@@ -12,7 +12,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answering import AnswerFlow
-from bot.guards import Cooldown, QuestionPolicy, Refusal, check_question
+from bot.assembly import question_policy_from
+from bot.guards import Cooldown, Refusal, check_question
 from bot.live_index import IndexUnavailableError
 from bot.ui.replies import (
     EMBED_DESCRIPTION_LIMIT,
@@ -24,7 +25,7 @@ from bot.ui.replies import (
 )
 from bot.ui.texts import guess_locale, text
 from bot.ui.views import answer_view
-from index.store.passages_db import ArticleInfo
+from index import ArticleInfo
 
 if TYPE_CHECKING:
     from bot.settings import BotSettings
@@ -83,11 +84,7 @@ class QuestionsCog(commands.Cog):
         self.bot = bot
         self.flow = flow
         self.settings = settings
-        self.policy = QuestionPolicy(
-            max_chars=settings.max_question_chars,
-            allowed_channels=frozenset(settings.allowed_channels),
-            allow_dms=settings.allow_dms,
-        )
+        self.policy = question_policy_from(settings)
         self.cooldown = Cooldown(settings.cooldown_seconds)
 
     def _refusal(self, question: str, channel_id: int | None, is_dm: bool, user_id: int) -> Refusal | None:

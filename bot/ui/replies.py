@@ -12,7 +12,7 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.ui.texts import text
-from index.search.retriever import Answer, Hit
+from index import Answer, Hit
 
 # Every message the bot sends: nothing it quotes or repeats (@everyone, roles, users) pings anyone.
 NO_PINGS = discord.AllowedMentions.none()

@@ -20,8 +20,7 @@ from bot.ui.replies import (
     trim_to_sentence,
 )
 from bot.ui.texts import text
-from index.feedback.answer_log import FeedbackError
-from index.search.retriever import Answer
+from index import Answer, FeedbackError
 
 _log = logging.getLogger(__name__)
 
@@ -90,7 +89,7 @@ class MoreButton(
         is_asker = interaction.user.id == self.asker_id
         await interaction.response.defer(ephemeral=not is_asker, thinking=not is_asker)
         try:
-            page, _ = await bot.flow.more(self.answer_id)
+            page = await bot.flow.more(self.answer_id)
         except AnswerExpiredError:
             await _say(interaction, text("answer_expired", locale))
             return

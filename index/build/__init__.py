@@ -1,1 +1,1 @@
-"""build"""
+"""Rebuild: articles → passages → vectors → a verified version, published atomically."""

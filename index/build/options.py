@@ -8,6 +8,7 @@ from typing import Any
 from index.errors import ArticleIndexError
 from index.ingest.passages import SplitSettings
 from index.records import SkippedFile
+from index.settings import DEFAULTS, VectorIndexKind
 from index.store.vectors import APPROXIMATE_ABOVE
 
 
@@ -16,10 +17,10 @@ class BuildOptions:
     """What shapes an index (splitter, titles embedded, vector index kind) and how it is built."""
 
     split: SplitSettings = field(default_factory=SplitSettings)
-    embed_titles: bool = True
-    vector_index: str = "auto"
-    keep_versions: int = 3
-    max_article_bytes: int = 20_000_000
+    embed_titles: bool = DEFAULTS.embed_titles
+    vector_index: VectorIndexKind = DEFAULTS.vector_index
+    keep_versions: int = DEFAULTS.keep_versions
+    max_article_bytes: int = DEFAULTS.max_article_bytes
     strict: bool = False
     # Encode with sentence-transformers' multi-process pool on these devices, e.g. ("cuda:0",
     # "cuda:1") or ("cpu", "cpu"); empty means in this process on the embedder's own device.
@@ -27,8 +28,8 @@ class BuildOptions:
     # Passages embedded (and looked up in the cache) at a time: bounds the build's memory.
     batch_passages: int = 2048
     approximate_above: int = APPROXIMATE_ABOVE
-    # Also embed each passage's sentences, to score passages by their best sentence (see sentences.py).
-    sentence_vectors: bool = True
+    # Also embed each passage's sentences, to score passages by their best one (see sentence_vectors.py).
+    sentence_vectors: bool = DEFAULTS.sentence_vectors
 
     def splitter_record(self) -> dict[str, Any]:
         return {

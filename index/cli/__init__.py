@@ -1,1 +1,1 @@
-"""cli"""
+"""`qa-index` and the command-line frame it shares with `qa-bot`."""

@@ -16,15 +16,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from index.errors import ModelLoadError
+from index.settings import DEFAULTS, PACKAGED_MINILM, PACKAGED_USE
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 _log = logging.getLogger(__name__)
 
-# Names that resolve to a model shipped inside a PyPI package, so the default works offline.
-PACKAGED_MINILM = "all-MiniLM-L6-v2"
-PACKAGED_USE = "multilingual-use-v3"
 _MINILM_ALIASES = {PACKAGED_MINILM, "sentence-transformers/all-MiniLM-L6-v2"}
 
 
@@ -51,10 +49,10 @@ class Embedder(Protocol):
 class EmbedderOptions:
     """How to load and call a model: prefixes for e5-style models, device, batch size."""
 
-    query_prefix: str = ""
-    passage_prefix: str = ""
-    device: str = "cpu"
-    batch_size: int = 32
+    query_prefix: str = DEFAULTS.query_prefix
+    passage_prefix: str = DEFAULTS.passage_prefix
+    device: str = DEFAULTS.device
+    batch_size: int = DEFAULTS.batch_size
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:

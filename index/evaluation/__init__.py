@@ -1,1 +1,1 @@
-"""evaluation"""
+"""Retrieval measured on SQuAD-style question sets (PIAF, XQuAD, users' feedback)."""

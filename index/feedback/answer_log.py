@@ -23,9 +23,9 @@ from typing import Any
 from index.errors import ArticleIndexError
 from index.feedback.export import LabelledQuestion, squad_data, write_json_atomically
 from index.search.retriever import Answer, Hit
+from index.settings import DEFAULTS
 from index.store.passages_db import PassageDatabase
 
-DEFAULT_MAX_AGE_DAYS = 30.0
 TOP_ARTICLES = 5
 _HASH_CHARS = 32  # 128 bits of sha256: no collisions among a server's users
 _DAY_SECONDS = 24 * 3600
@@ -145,8 +145,8 @@ class AnswerLog:
         self,
         path: Path,
         *,
-        collect_feedback: bool = True,
-        max_age_days: float = DEFAULT_MAX_AGE_DAYS,
+        collect_feedback: bool = DEFAULTS.collect_feedback,
+        max_age_days: float = DEFAULTS.answer_max_age_days,
         clock: Callable[[], float] = time.time,
     ) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

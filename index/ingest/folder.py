@@ -44,8 +44,8 @@ from index.ingest.json_records import parse_json, parse_jsonl
 from index.ingest.origin import Item, Origin, Parser, Skip
 from index.ingest.plain_text import parse_markdown, parse_text
 from index.records import Article, SkippedFile
+from index.settings import DEFAULTS
 
-DEFAULT_MAX_BYTES = 20_000_000
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
 # Files that document a folder rather than being an article in it.
 _NOT_ARTICLE_STEMS = frozenset({"readme", "license", "licence", "copying", "changelog", "contributing"})
@@ -60,7 +60,7 @@ class ArticleLoad:
     files_seen: int
 
 
-def load_articles(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ArticleLoad:
+def load_articles(root: Path, *, max_bytes: int = DEFAULTS.max_article_bytes) -> ArticleLoad:
     """Read every article under `root`, in path order; raise `ArticlesError` if it is no folder."""
     scan = _scan(root)
     articles: list[Article] = []
@@ -73,7 +73,9 @@ def load_articles(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ArticleL
     return ArticleLoad(articles=articles, skipped=skipped, files_seen=len(scan.files))
 
 
-def iter_articles(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | SkippedFile]:
+def iter_articles(
+    root: Path, *, max_bytes: int = DEFAULTS.max_article_bytes
+) -> Iterator[Article | SkippedFile]:
     """Stream `load_articles`: articles and skips in the same order, one file in memory at a time."""
     scan = _scan(root)
     yield from scan.problems

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.records import Article, Passage
+from index.settings import DEFAULTS
 from index.text.sentences import Sentence, sentences
 
 TokenCounter = Callable[[str], int]
@@ -27,16 +28,22 @@ _TINY_TAIL_WORDS = 3
 
 @dataclass(frozen=True)
 class SplitSettings:
-    """How big passages are: a target and a hard maximum in words, and sentences of overlap."""
+    """How big passages are: a target and a hard maximum in words, and sentences of overlap.
 
-    target_words: int = 100
-    max_words: int = 160
-    overlap_sentences: int = 0
+    The maximum defaults to 1.6 times the target (at least target + 10): room to end a passage at a
+    paragraph or sentence rather than mid-thought.
+    """
+
+    target_words: int = DEFAULTS.passage_words
+    max_words: int = 0  # 0: derived from the target
+    overlap_sentences: int = DEFAULTS.passage_overlap
     respect_paragraphs: bool = True
 
     def __post_init__(self) -> None:
         if self.target_words < 1:
             raise ValueError(f"target_words must be at least 1, got {self.target_words}")
+        if not self.max_words:
+            object.__setattr__(self, "max_words", max(self.target_words * 8 // 5, self.target_words + 10))
         if self.max_words < self.target_words:
             raise ValueError(
                 f"max_words ({self.max_words}) must be at least target_words ({self.target_words})"

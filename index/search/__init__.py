@@ -1,1 +1,1 @@
-"""search"""
+"""Question → ranked passages: dense and keyword search fused, abstention, highlights."""

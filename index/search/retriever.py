@@ -12,16 +12,20 @@ from index.embed.embedder import Embedder
 from index.records import Passage
 from index.search import fusion
 from index.search.highlight import highlight_spans
+from index.settings import DEFAULTS
 from index.store.loader import LoadedIndex
 from index.store.passages_db import ArticleInfo
 
-# The bot answers when the best fused score reaches MIN_SCORE + KEYWORD_SLOPE * (the keyword weight
+# The bot answers when the best fused score reaches min_score + KEYWORD_SLOPE * (the keyword weight
 # this question got). Keyword scores are normalised by the question's best one, so they inflate the
 # fused score of any question in the articles' language: the bar rises with them. Both numbers were
 # fitted on PIAF and XQuAD (answer ≥ 95% of answerable questions in every set, abstain on as many
 # questions as possible once their article is removed); see docs/retrieval.md.
-DEFAULT_MIN_SCORE = 0.25
-DEFAULT_KEYWORD_SLOPE = 0.7
+KEYWORD_SLOPE = 0.7
+# Candidates taken from each of the dense and keyword searches before fusion.
+CANDIDATES = 50
+# Dense score = (1 - w) * passage cosine + w * best sentence cosine, when sentences are indexed.
+SENTENCE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -45,19 +49,18 @@ class Answer:
     index_version: str
     seconds: float
     offset: int = 0
-    threshold: float = DEFAULT_MIN_SCORE
+    threshold: float = DEFAULTS.min_score
 
 
 @dataclass(frozen=True)
 class RetrievalOptions:
     """Knobs of the ranking; the defaults are the measured configuration."""
 
-    min_score: float = DEFAULT_MIN_SCORE
-    keyword_slope: float = DEFAULT_KEYWORD_SLOPE
-    candidates: int = 50
+    min_score: float = DEFAULTS.min_score
+    keyword_slope: float = KEYWORD_SLOPE
+    candidates: int = CANDIDATES
     fusion: fusion.FusionSettings = field(default_factory=fusion.FusionSettings)
-    # Dense score = (1 - w) * passage cosine + w * best sentence cosine, when sentences are indexed.
-    sentence_weight: float = 0.5
+    sentence_weight: float = SENTENCE_WEIGHT
 
 
 class Retriever:
@@ -144,7 +147,7 @@ class Retriever:
         )
 
     def threshold_for(self, question: str) -> float:
-        """The score a passage needs to be quoted for this question (see DEFAULT_KEYWORD_SLOPE)."""
+        """The score a passage needs to be quoted for this question (see KEYWORD_SLOPE)."""
         coverage = self.index.lexical.coverage(question)
         keyword_weight = fusion.lexical_weight_for(coverage, self.options.fusion)
         return self.options.min_score + self.options.keyword_slope * keyword_weight

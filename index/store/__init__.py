@@ -1,1 +1,1 @@
-"""store"""
+"""One index version on disk: its layout, manifest, vectors (FAISS), keywords (BM25), passages (SQLite)."""

@@ -10,16 +10,13 @@ from typing import Any
 
 import pytest
 
-from bot.client import create_bot
+from bot.assembly import live_index_from
 from bot.live_index import LiveIndex
 from bot.settings import BotSettings
 from devtools.discord_emulator import DiscordEmulator
-from devtools.discord_emulator.discordpy import pointed_at, running
 from devtools.fake_embedder import FakeEmbedder
+from devtools.harness import bot_on_emulator, emulator_settings
 from index.build.pipeline import rebuild
-from index.search.retriever import RetrievalOptions, Retriever
-from index.store.loader import open_published
-from index.store.versions import IndexLocation
 
 ARTICLES = {
     "volcan.txt": "url: https://news.example/volcan\ndate: 2024-05-02\n\nÉruption du Hekla\n\n"
@@ -43,19 +40,6 @@ class SlowFakeEmbedder(FakeEmbedder):
         return super().embed_queries(texts)
 
 
-def bot_settings(index_dir: Path, guild_id: int, **overrides: Any) -> BotSettings:
-    values: dict[str, Any] = {
-        "index_dir": index_dir,
-        "dev_guild_id": guild_id,
-        "cooldown_seconds": 0,
-        "index_poll_seconds": 0,
-        "min_score": 0.2,
-        "passages_per_answer": 2,
-    }
-    values.update(overrides)
-    return BotSettings(_env_file=None, **values)  # type: ignore[call-arg]
-
-
 @pytest.fixture
 def articles_dir(write_articles) -> Path:
     return write_articles(ARTICLES)
@@ -68,11 +52,9 @@ def index_dir(articles_dir: Path, tmp_path: Path) -> Path:
 
 
 def live_index(index_dir: Path, embedder: FakeEmbedder, min_score: float = 0.2) -> LiveIndex:
-    def factory() -> Retriever:
-        loaded = open_published(index_dir, model=embedder.model_name, dimension=embedder.dimension)
-        return Retriever(loaded, embedder, RetrievalOptions(min_score=min_score))
-
-    return LiveIndex(IndexLocation(index_dir), factory)
+    """The live index a bot with these settings serves, for tests that drive it without Discord."""
+    settings = BotSettings(_env_file=None, index_dir=index_dir, min_score=min_score)  # type: ignore[call-arg]
+    return live_index_from(settings, embedder)
 
 
 @pytest.fixture
@@ -84,20 +66,18 @@ async def emulator() -> AsyncIterator[DiscordEmulator]:
 StartBot = Callable[..., contextlib.AbstractAsyncContextManager[Any]]
 
 
+# What the bot tests share: two passages an answer, a low bar (the fake embedder scores low).
+TEST_SETTINGS: dict[str, Any] = {"min_score": 0.2, "passages_per_answer": 2}
+
+
 @pytest.fixture
 def start_bot(emulator: DiscordEmulator, index_dir: Path) -> StartBot:
     """Start the bot in this event loop against the emulator; yields (bot, live index)."""
 
     @contextlib.asynccontextmanager
     async def start(embedder: FakeEmbedder | None = None, *, index: Path | None = None, **overrides: Any):
-        embedder = embedder or FakeEmbedder()
-        settings = bot_settings(index or index_dir, emulator.guild_id, **overrides)
-        live = live_index(
-            index or index_dir, embedder, 0.2 if settings.min_score is None else settings.min_score
-        )
-        with pointed_at(emulator):
-            bot = create_bot(live, settings, guild_ready_timeout=0.1)
-            async with running(bot, emulator.token):
-                yield bot, live
+        settings = emulator_settings(emulator, index or index_dir, **(TEST_SETTINGS | overrides))
+        async with bot_on_emulator(emulator, settings, embedder or FakeEmbedder()) as bot:
+            yield bot, bot.live
 
     return start

@@ -1,4 +1,4 @@
-"""The bot as users meet it in Discord: a real discord.py client against the local emulator."""
+"""Questions as users ask them in Discord (@mention, /ask, /sources, /help), against the local emulator."""
 
 from __future__ import annotations
 
@@ -152,24 +152,3 @@ async def test_sources_and_help(emulator, start_bot):
     assert "3 article(s) indexed" in sources.data["content"]
     assert "Éruption du Hekla" in sources.data["embeds"][0]["description"]
     assert "/ask" in help_response.data["content"]
-
-
-async def test_reload_needs_manage_server(emulator, start_bot):
-    member = emulator.add_user("henri")
-    admin = emulator.add_user("iris", manage_guild=True)
-    async with start_bot():
-        denied = await emulator.wait_for_response(await emulator.invoke_slash("reload", {}, member))
-        record = await emulator.invoke_slash("reload", {}, admin)
-        await emulator.wait_for_response(record)
-        await emulator.wait_until(lambda: record.followup_ids)
-    assert "Manage Server" in denied.data["content"]
-    assert "now serving index" in emulator.message(record.followup_ids[0])["content"]
-
-
-async def test_sharded_bot_connects_every_shard_and_answers(start_bot, emulator):
-    asker = emulator.add_user("jules")
-    async with start_bot(sharded=True):
-        await emulator.wait_until(lambda: len(emulator.identifies) >= 1)
-        await emulator.send_message(emulator.channel_id, asker, "grève des trains")
-        reply = await emulator.wait_for_message(_from_bot(emulator))
-    assert "grève" in _quotes(reply)
