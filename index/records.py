@@ -48,6 +48,19 @@ class SkippedFile:
 
 
 @dataclass(frozen=True)
+class ArticleWarning:
+    """An article that was kept, with something its maintainer should know (a link dropped, ...)."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def describe(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
 class Passage:
     """A slice of an article's text: `text == article.text[start:end]`."""
 

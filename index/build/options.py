@@ -7,7 +7,7 @@ from typing import Any
 
 from index.errors import ArticleIndexError
 from index.ingest.passages import SplitSettings
-from index.records import SkippedFile
+from index.records import ArticleWarning, SkippedFile
 from index.settings import DEFAULTS, VectorIndexKind
 from index.store.vectors import APPROXIMATE_ABOVE
 
@@ -46,6 +46,7 @@ class BuildReport:
     articles: int = 0
     passages: int = 0
     skipped: list[SkippedFile] = field(default_factory=list)
+    warnings: list[ArticleWarning] = field(default_factory=list)  # articles kept, with a note
     seconds: float = 0.0
     embed_seconds: float = 0.0
     passages_embedded: int = 0
@@ -68,6 +69,7 @@ class BuildReport:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["skipped"] = [{"path": s.path, "line": s.line, "reason": s.reason} for s in self.skipped]
+        data["warnings"] = [{"path": w.path, "line": w.line, "message": w.message} for w in self.warnings]
         data["passages_per_second"] = round(self.passages_per_second, 2)
         data["seconds"] = round(self.seconds, 3)
         data["embed_seconds"] = round(self.embed_seconds, 3)

@@ -19,7 +19,7 @@ from index.embed.cache import EmbeddingCache
 from index.embed.embedder import Embedder
 from index.errors import ArticleIndexError, ArticlesError, IndexCorruptError
 from index.ingest.folder import iter_articles
-from index.records import Article, SkippedFile
+from index.records import Article, ArticleWarning, SkippedFile
 from index.store.layout import LEXICAL_DIR, PASSAGES_DB, SENTENCE_SPOOL, VECTOR_SPOOL, VECTORS
 from index.store.lexical import LexicalIndex
 from index.store.manifest import Manifest, checksums, library_versions
@@ -115,7 +115,7 @@ def _stream_articles(
     """Split, store and queue each article as it is read; yields when it is time to report progress."""
     last_report = time.perf_counter()
     matched = 0
-    items: Iterable[Article | SkippedFile] = (
+    items: Iterable[Article | SkippedFile | ArticleWarning] = (
         iter_articles(articles_dir, max_bytes=options.max_article_bytes)
         if isinstance(articles_dir, Path)
         else articles_dir
@@ -123,6 +123,9 @@ def _stream_articles(
     for item in items:
         if isinstance(item, SkippedFile):
             report.skipped.append(item)
+            continue
+        if isinstance(item, ArticleWarning):
+            report.warnings.append(item)
             continue
         known = previous.get(item.id)
         if known is None:

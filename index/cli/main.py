@@ -67,6 +67,9 @@ def summary_text(report: BuildReport) -> str:
         )
     if report.recall_at_10 is not None:
         lines.append(f"{report.vector_index} index: recall@10 against exact search {report.recall_at_10:.3f}")
+    if report.warnings:
+        lines.append(f"{len(report.warnings)} warning(s) about articles that were kept:")
+        lines.extend(f"  {item.describe()}" for item in report.warnings)
     if report.skipped:
         lines.append(f"skipped {len(report.skipped)} file(s):")
         lines.extend(f"  {item.describe()}" for item in report.skipped)

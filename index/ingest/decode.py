@@ -11,6 +11,9 @@ _BINARY_SAMPLE_BYTES = 8192
 _BINARY_CONTROL_SHARE = 0.1
 _TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\f\v\x1b")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+# UTF-16 text without a byte-order mark: ASCII letters leave a zero byte in every other position.
+_UTF16_ZERO_SHARE = 0.3
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode(data: bytes, *, html: bool = False) -> str:
@@ -19,12 +22,31 @@ def decode(data: bytes, *, html: bool = False) -> str:
         raise Skip("empty file")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise Skip("UTF-16 text, not UTF-8; save it as UTF-8")
-    if _looks_binary(data[:_BINARY_SAMPLE_BYTES]):
+    sample = data[:_BINARY_SAMPLE_BYTES]
+    byte_order = _utf16_without_bom(sample)
+    if byte_order:
+        raise Skip(f"looks like UTF-16 text ({byte_order}) without a byte-order mark; save it as UTF-8")
+    if _looks_binary(sample):
         raise Skip("binary file, not text")
     text = _utf8_text(data, html=html)
+    if LONE_SURROGATE.search(text):  # only a declared legacy charset can produce one
+        raise Skip("its declared charset decodes to invalid characters; save it as UTF-8")
     if not text.strip():
         raise Skip("empty file")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'little-endian' or 'big-endian' when zero bytes fill one of the two byte positions."""
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    even_zeros, odd_zeros = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_zeros >= _UTF16_ZERO_SHARE and even_zeros < odd_zeros / 4:
+        return "little-endian"
+    if even_zeros >= _UTF16_ZERO_SHARE and odd_zeros < even_zeros / 4:
+        return "big-endian"
+    return None
 
 
 def _utf8_text(data: bytes, *, html: bool) -> str:

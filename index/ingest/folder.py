@@ -34,7 +34,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import ArticlesError
@@ -43,12 +43,16 @@ from index.ingest.html_page import parse_html
 from index.ingest.json_records import parse_json, parse_jsonl
 from index.ingest.origin import Item, Origin, Parser, Skip
 from index.ingest.plain_text import parse_markdown, parse_text
-from index.records import Article, SkippedFile
+from index.records import Article, ArticleWarning, SkippedFile
 from index.settings import DEFAULTS
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
 # Files that document a folder rather than being an article in it.
 _NOT_ARTICLE_STEMS = frozenset({"readme", "license", "licence", "copying", "changelog", "contributing"})
+# A link may point anywhere (`notes.txt -> ../.env`): only what lies inside the folder is read.
+OUTSIDE_THE_FOLDER = (
+    "a link to a file or folder outside the articles folder: not read (copy it into the folder)"
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class ArticleLoad:
     articles: list[Article]
     skipped: list[SkippedFile]
     files_seen: int
+    warnings: list[ArticleWarning] = field(default_factory=list)
 
 
 def load_articles(root: Path, *, max_bytes: int = DEFAULTS.max_article_bytes) -> ArticleLoad:
@@ -65,25 +70,28 @@ def load_articles(root: Path, *, max_bytes: int = DEFAULTS.max_article_bytes) ->
     scan = _scan(root)
     articles: list[Article] = []
     skipped = list(scan.problems)
+    warnings: list[ArticleWarning] = []
     for item in _read_all(scan.files, root, max_bytes):
         if isinstance(item, Article):
             articles.append(item)
+        elif isinstance(item, ArticleWarning):
+            warnings.append(item)
         else:
             skipped.append(item)
-    return ArticleLoad(articles=articles, skipped=skipped, files_seen=len(scan.files))
+    return ArticleLoad(articles=articles, skipped=skipped, files_seen=len(scan.files), warnings=warnings)
 
 
 def iter_articles(
     root: Path, *, max_bytes: int = DEFAULTS.max_article_bytes
-) -> Iterator[Article | SkippedFile]:
-    """Stream `load_articles`: articles and skips in the same order, one file in memory at a time."""
+) -> Iterator[Article | SkippedFile | ArticleWarning]:
+    """Stream `load_articles`: articles, skips and warnings in order, one file in memory at a time."""
     scan = _scan(root)
     yield from scan.problems
     yield from _read_all(scan.files, root, max_bytes)
 
 
 def iter_article_files(root: Path) -> Iterator[Path]:
-    """Every non-hidden file under `root` (symbolic links followed), sorted by relative path."""
+    """Every non-hidden file under `root` (links followed inside it), sorted by relative path."""
     yield from _scan(root).files
 
 
@@ -98,6 +106,7 @@ class _Scan:
 
 def _scan(root: Path) -> _Scan:
     _check_root(root)
+    real_root = os.path.realpath(root)
     relative: list[str] = []
     problems: list[SkippedFile] = []
     visited: set[str] = set()
@@ -108,14 +117,31 @@ def _scan(root: Path) -> _Scan:
 
     for folder, dirs, files in os.walk(root, onerror=report, followlinks=True):
         real = os.path.realpath(folder)
+        base = Path(folder).relative_to(root)
+        if not _inside(real, real_root):  # a linked folder elsewhere on the machine
+            problems.append(SkippedFile(base.as_posix(), OUTSIDE_THE_FOLDER))
+            dirs.clear()
+            continue
         if real in visited:  # a symbolic link loop, or two links to one folder
             dirs.clear()
             continue
         visited.add(real)
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
-        base = Path(folder).relative_to(root)
-        relative.extend((base / name).as_posix() for name in files if not name.startswith("."))
+        # Real folders before links to them, so a folder linked inside keeps its own path as id.
+        shown = [name for name in dirs if not name.startswith(".")]
+        dirs[:] = sorted(shown, key=lambda name: (os.path.islink(os.path.join(folder, name)), name))
+        for name in files:
+            if name.startswith("."):
+                continue
+            if _inside(os.path.realpath(Path(folder) / name), real_root):
+                relative.append((base / name).as_posix())
+            else:
+                problems.append(SkippedFile((base / name).as_posix(), OUTSIDE_THE_FOLDER))
     return _Scan(files=[root / name for name in sorted(relative)], problems=problems)
+
+
+def _inside(real_path: str, real_root: str) -> bool:
+    """Whether a resolved path is the root or lies under it."""
+    return real_path == real_root or real_path.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def _check_root(root: Path) -> None:
@@ -143,26 +169,32 @@ def _relative(path: Path, root: Path) -> str:
 # --- one file -----------------------------------------------------------------------------
 
 
-def _read_all(files: list[Path], root: Path, max_bytes: int) -> Iterator[Article | SkippedFile]:
+def _read_all(
+    files: list[Path], root: Path, max_bytes: int
+) -> Iterator[Article | SkippedFile | ArticleWarning]:
     """Read files in order, leaving out articles whose content was already seen."""
     first_by_hash: dict[str, str] = {}
+    real_root = os.path.realpath(root)
     for path in files:
-        for item in _read_file(path, root, max_bytes):
+        for item in _read_file(path, root, real_root, max_bytes):
             if isinstance(item, SkippedFile):
                 yield item
                 continue
             article = item.article
             first = first_by_hash.setdefault(article.hash, article.id)
             if first == article.id:
+                yield from item.warnings
                 yield article
             else:
                 yield item.place.skipped(article.path, f"duplicate of {first}")
 
 
-def _read_file(path: Path, root: Path, max_bytes: int) -> list[Item]:
+def _read_file(path: Path, root: Path, real_root: str, max_bytes: int) -> list[Item]:
     origin = Origin(_relative(path, root))
     try:
         parse = _parser_for(path)
+        if not _inside(os.path.realpath(path), real_root):  # replaced by a link since the scan
+            raise Skip(OUTSIDE_THE_FOLDER)
         data = _read_bytes(path, max_bytes)
         text = decode(data, html=parse is parse_html)
         return list(parse(text, origin))

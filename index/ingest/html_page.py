@@ -11,7 +11,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from index.ingest.origin import Item, Origin, Record, Skip
+from index.ingest.origin import Item, Origin, Skip
 from index.ingest.plain_text import split_title, trim_blank_lines
 
 _log = logging.getLogger(__name__)
@@ -95,4 +95,4 @@ def parse_html(text: str, origin: Origin) -> Iterator[Item]:
         raise Skip("no text found in HTML")
     title, body = split_title(page.text, page.title, markdown=False)
     meta = {"url": page.url or "", "date": page.date or "", "source": page.source or ""}
-    yield Record(origin.article(origin.path, title, trim_blank_lines(body) or title, meta))
+    yield origin.record(origin.path, title, trim_blank_lines(body) or title, meta)

@@ -6,16 +6,13 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from index.ingest.decode import LONE_SURROGATE
 from index.ingest.origin import Item, Origin, Place, Record, Skip
 from index.ingest.plain_text import split_title, trim_blank_lines
-from index.records import Article
 
 
 def parse_json(text: str, origin: Origin) -> Iterator[Item]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise Skip(_json_reason(error), line=error.lineno) from error
+    data = _loads(text)
     records = _json_records(data)
     if not records:
         raise Skip("no articles in this JSON file")
@@ -47,10 +44,10 @@ def _jsonl_lines(text: str, origin: Origin) -> Iterator[tuple[Place, object]]:
         if not line.strip():
             continue
         try:
-            yield Place(line=number), json.loads(line)
-        except json.JSONDecodeError as error:
+            yield Place(line=number), _loads(line)
+        except Skip as skip:
             # A place with no record: `_records` reports it in order with the others.
-            yield Place(line=number), _InvalidJson(_json_reason(error))
+            yield Place(line=number), _InvalidJson(skip.reason)
 
 
 @dataclass(frozen=True)
@@ -58,8 +55,16 @@ class _InvalidJson:
     reason: str
 
 
-def _json_reason(error: json.JSONDecodeError) -> str:
-    return f"invalid JSON: {error.msg} (column {error.colno})"
+def _loads(text: str) -> object:
+    """Decoded JSON, or a `Skip` naming what is wrong: syntax, a huge number, too deep a nesting."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise Skip(f"invalid JSON: {error.msg} (column {error.colno})", line=error.lineno) from error
+    except ValueError as error:  # Python refuses integers of more than 4,300 digits
+        raise Skip(f"invalid JSON: {error}") from error
+    except RecursionError as error:
+        raise Skip("invalid JSON: nested too deeply (lists or objects inside each other)") from error
 
 
 def _records(entries: Iterable[tuple[Place, object]], origin: Origin) -> Iterator[Item]:
@@ -67,15 +72,15 @@ def _records(entries: Iterable[tuple[Place, object]], origin: Origin) -> Iterato
     first_place_by_id: dict[str, Place] = {}
     for place, record in entries:
         try:
-            article = _record_article(record, place, origin)
+            item = _record_article(record, place, origin)
         except Skip as skip:
             yield place.skipped(origin.path, skip.reason)
             continue
-        first = first_place_by_id.setdefault(article.id, place)
+        first = first_place_by_id.setdefault(item.article.id, place)
         if first is place:
-            yield Record(article, place)
+            yield item
         else:
-            raw_id = article.id.rpartition("#")[2]
+            raw_id = item.article.id.rpartition("#")[2]
             yield place.skipped(origin.path, f'duplicate id "{raw_id}" (first at {_where(first)})')
 
 
@@ -83,7 +88,7 @@ def _where(place: Place) -> str:
     return f"line {place.line}" if place.line is not None else f"item {place.item}"
 
 
-def _record_article(record: object, place: Place, origin: Origin) -> Article:
+def _record_article(record: object, place: Place, origin: Origin) -> Record:
     if isinstance(record, _InvalidJson):
         raise Skip(record.reason)
     if not isinstance(record, dict):
@@ -98,7 +103,7 @@ def _record_article(record: object, place: Place, origin: Origin) -> Article:
     title, text = split_title(body, given_title, markdown=False)
     meta = {key: _string_field(record, key) or "" for key in ("url", "date", "source")}
     article_id = f"{origin.path}#{_record_id(record, place)}"
-    return origin.article(article_id, title, trim_blank_lines(text) or title, meta)
+    return origin.record(article_id, title, trim_blank_lines(text) or title, meta, place)
 
 
 def _record_id(record: dict[str, object], place: Place) -> str:
@@ -109,14 +114,24 @@ def _record_id(record: dict[str, object], place: Place) -> str:
         raise Skip(f'"id" must be a string or an integer, not {_json_type(value)}')
     if not str(value).strip():
         raise Skip('"id" is empty: remove it or give the article an id')
+    _refuse_lone_surrogates("id", str(value))
     return str(value).strip()
 
 
 def _string_field(record: dict[str, object], key: str) -> str | None:
     value = record.get(key)
-    if value is None or isinstance(value, str):
-        return value
-    raise Skip(f'"{key}" must be a string, not {_json_type(value)}')
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Skip(f'"{key}" must be a string, not {_json_type(value)}')
+    _refuse_lone_surrogates(key, value)
+    return value
+
+
+def _refuse_lone_surrogates(key: str, value: str) -> None:
+    """JSON can escape half of a UTF-16 pair ("\\ud800"), which is no character at all."""
+    if LONE_SURROGATE.search(value):
+        raise Skip(f'"{key}" holds a lone surrogate escape such as \\ud800 (no character): fix the JSON')
 
 
 def _json_type(value: object) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from index.records import Article, SkippedFile
+from index.ingest.urls import check_url
+from index.records import Article, ArticleWarning, SkippedFile
 
 
 class Skip(Exception):
@@ -28,17 +29,30 @@ class Origin:
         head, _, rest = self.path.partition("/")
         return head if rest else ""
 
-    def article(self, article_id: str, title: str, text: str, meta: dict[str, str]) -> Article:
-        return Article(
+    def record(
+        self,
+        article_id: str,
+        title: str,
+        text: str,
+        meta: dict[str, str],
+        place: Place | None = None,
+        notes: Sequence[str] = (),
+    ) -> Record:
+        """The article with its metadata checked; what was changed or dropped becomes a warning."""
+        place = place or WHOLE_FILE
+        link = check_url(meta.get("url"))
+        article = Article(
             id=article_id,
             title=title,
             text=text,
             path=self.path,
-            url=meta.get("url") or None,
+            url=link.url,
             date=meta.get("date") or None,
             source=meta.get("source") or None,
             collection=self.collection,
         )
+        notes = [*notes, *([link.note] if link.note else [])]
+        return Record(article, place, tuple(place.warning(self.path, note) for note in notes))
 
 
 @dataclass(frozen=True)
@@ -53,8 +67,14 @@ class Place:
         return self.line or self.item or 1
 
     def skipped(self, path: str, reason: str) -> SkippedFile:
-        prefix = f"item {self.item}: " if self.item is not None else ""
-        return SkippedFile(path, prefix + reason, self.line)
+        return SkippedFile(path, self._prefix + reason, self.line)
+
+    def warning(self, path: str, message: str) -> ArticleWarning:
+        return ArticleWarning(path, self._prefix + message, self.line)
+
+    @property
+    def _prefix(self) -> str:
+        return f"item {self.item}: " if self.item is not None else ""
 
 
 WHOLE_FILE = Place()
@@ -66,6 +86,7 @@ class Record:
 
     article: Article
     place: Place = WHOLE_FILE
+    warnings: tuple[ArticleWarning, ...] = ()
 
 
 Item = Record | SkippedFile

@@ -6,27 +6,31 @@ import re
 from collections.abc import Iterator
 
 from index.ingest.origin import Item, Origin, Record, Skip
-from index.records import Article
 
 _KEY_VALUE_LINE = re.compile(r"^\s*(url|date|source|title)\s*:(.*)$", re.IGNORECASE)
 _ATX_CLOSING = re.compile(r"\s+#+\s*$")
 _SETEXT_UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
+# A line of dashes, equals, stars or underscores only: a rule or an underline, never a title.
+_RULE = re.compile(r"^\s*([-=*_~])(\s*\1)*\s*$")
 
 
 def parse_text(text: str, origin: Origin) -> Iterator[Item]:
-    yield Record(_plain_article(text, origin, markdown=False))
+    yield _plain_article(text, origin, markdown=False)
 
 
 def parse_markdown(text: str, origin: Origin) -> Iterator[Item]:
-    yield Record(_plain_article(text, origin, markdown=True))
+    yield _plain_article(text, origin, markdown=True)
 
 
-def _plain_article(text: str, origin: Origin, *, markdown: bool) -> Article:
+def _plain_article(text: str, origin: Origin, *, markdown: bool) -> Record:
     meta, body = split_front_matter(text)
+    notes = []
+    if body is text and text.split("\n", 1)[0].strip() == "---":
+        notes.append("front matter opened with --- is never closed: read as plain text (add the closing ---)")
     title, body = split_title(body, meta.get("title"), markdown=markdown)
     if not title:
         raise Skip("no text after the front matter")
-    return origin.article(origin.path, title, trim_blank_lines(body) or title, meta)
+    return origin.record(origin.path, title, trim_blank_lines(body) or title, meta, notes=notes)
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -85,6 +89,9 @@ def split_title(body: str, title: str | None, *, markdown: bool) -> tuple[str, s
 
 
 def _title_of(line: str, markdown: bool) -> str:
+    """The title a line would give: empty for a blank line or a rule ("---", "***")."""
+    if _RULE.match(line):
+        return ""
     if markdown:
         line = _ATX_CLOSING.sub("", line.strip().lstrip("#"))
     return line.strip()

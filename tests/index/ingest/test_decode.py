@@ -42,3 +42,11 @@ def test_utf16_text_is_reported(tmp_path: Path) -> None:
     write(tmp_path, "wide.txt", "Title\nBody".encode("utf-16"))
 
     assert only_skip(load_articles(tmp_path)).reason == "UTF-16 text, not UTF-8; save it as UTF-8"
+
+
+@pytest.mark.parametrize(("codec", "order"), [("utf-16-le", "little-endian"), ("utf-16-be", "big-endian")])
+def test_utf16_without_a_byte_order_mark_is_named_as_such(tmp_path: Path, codec: str, order: str) -> None:
+    write(tmp_path, "a.txt", "Titre\nUn article écrit en UTF-16 sans marque.".encode(codec))
+    skip = only_skip(load_articles(tmp_path))
+    assert f"UTF-16 text ({order}) without a byte-order mark" in skip.reason
+    assert "save it as UTF-8" in skip.reason

@@ -195,17 +195,34 @@ def test_order_ids_and_collections_are_stable(tmp_path: Path) -> None:
     assert first == second
 
 
-def test_linked_folders_are_followed_once(tmp_path: Path) -> None:
-    outside = tmp_path / "outside"
-    write(outside, "linked.txt", "Linked\nFrom elsewhere.")
+def test_links_inside_the_folder_are_followed_once(tmp_path: Path) -> None:
     root = tmp_path / "articles"
-    root.mkdir()
-    (root / "shared").symlink_to(outside, target_is_directory=True)
-    (outside / "loop").symlink_to(outside, target_is_directory=True)
+    write(root, "world/linked.txt", "Linked\nFrom the world folder.")
+    (root / "alias").symlink_to(root / "world", target_is_directory=True)
+    (root / "world" / "loop").symlink_to(root / "world", target_is_directory=True)
 
     load = load_articles(root)
 
-    assert [a.id for a in load.articles] == ["shared/linked.txt"]
+    assert [a.id for a in load.articles] == ["world/linked.txt"]
+    assert load.skipped == []
+
+
+def test_links_leaving_the_folder_are_skipped_and_listed(tmp_path: Path) -> None:
+    """A committed `notes.txt -> ../.env` must never turn a secret into an article."""
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=secret-token-value\n", encoding="utf-8")
+    write(tmp_path / "elsewhere", "private.txt", "Private\nNot for the bot.")
+    root = tmp_path / "articles"
+    write(root, "real.txt", "Real\nAn article.")
+    (root / "notes.txt").symlink_to(tmp_path / ".env")
+    (root / "passwd.txt").symlink_to("/etc/passwd")
+    (root / "elsewhere").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+
+    load = load_articles(root)
+
+    assert [a.id for a in load.articles] == ["real.txt"]
+    assert sorted(skip.path for skip in load.skipped) == ["elsewhere", "notes.txt", "passwd.txt"]
+    assert all("outside the articles folder" in skip.reason for skip in load.skipped)
+    assert "secret-token-value" not in repr(load)
 
 
 def test_streaming_gives_the_same_result_in_the_same_order(tmp_path: Path) -> None:

@@ -117,3 +117,35 @@ def test_json_without_articles_is_reported(tmp_path: Path, content: str, reason:
     write(tmp_path, "a.json", content)
 
     assert only_skip(load_articles(tmp_path)).reason.endswith(reason)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"title": "Bad", "text": "half a pair \\ud800 here"}', "lone surrogate"),
+        ('{"title": "Bad", "text": "x", "id": "\\udfff"}', "lone surrogate"),
+        ('{"title": "Big", "text": "x", "views": ' + "9" * 5000 + "}", "4300 digits"),
+        ('{"text": ' + "[" * 200_000 + "]" * 200_000 + "}", "nested too deeply"),
+    ],
+)
+def test_one_hostile_record_is_skipped_and_named_the_others_load(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    good = json.dumps({"title": "Good", "text": "Une phrase."})
+    write(tmp_path, "news.jsonl", "\n".join([good, line, good.replace("Good", "Also good")]))
+
+    load = load_articles(tmp_path)
+
+    assert [a.title for a in load.articles] == ["Good", "Also good"]
+    (skip,) = load.skipped
+    assert skip.line == 2 and reason in skip.reason
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['[{"title": "Big", "text": "x", "n": ' + "1" * 5000 + "}]", "[" * 200_000 + "]" * 200_000],
+)
+def test_a_json_file_that_cannot_be_decoded_is_reported_not_raised(tmp_path: Path, content: str) -> None:
+    write(tmp_path, "news.json", content)
+    skip = only_skip(load_articles(tmp_path))
+    assert skip.path == "news.json" and skip.reason.startswith("invalid JSON")

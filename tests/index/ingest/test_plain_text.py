@@ -120,3 +120,14 @@ def test_markdown_setext_title_drops_its_underline(tmp_path: Path) -> None:
     article = only_article(load_articles(tmp_path))
 
     assert (article.title, article.text) == ("Markets fall", "Stocks fell.")
+
+
+def test_unclosed_front_matter_is_read_as_text_with_a_warning(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", "---\ntitle: Oubli\n\n# Le vrai titre\n\nLe corps de l'article.")
+
+    load = load_articles(tmp_path)
+
+    article = only_article(load)
+    assert article.title == "title: Oubli"  # the rule line is never a title
+    (warning,) = load.warnings
+    assert warning.path == "a.md" and "never closed" in warning.message
