@@ -27,3 +27,7 @@ class ModelLoadError(ArticleIndexError):
 
 class RebuildLockedError(ArticleIndexError):
     """Another rebuild holds the lock on this index directory."""
+
+
+class DiskFullError(ArticleIndexError):
+    """A rebuild ran out of disk space; nothing was published and the cache was left as it was."""

@@ -57,6 +57,7 @@ class BuildReport:
     articles_unchanged: int = 0
     truncated_passages: int = 0
     full_rebuild_reason: str | None = None
+    notes: list[str] = field(default_factory=list)  # what the build repaired or could not do
     version: str = ""
     index_dir: str = ""
     vector_index: str = "flat"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
@@ -15,12 +17,18 @@ import numpy as np
 from index.build.options import BuildOptions, BuildReport, StrictBuildError
 from index.build.sizing import embedded_text, split_for_model
 from index.build.spool import SentenceSpool, VectorSpool
-from index.embed.cache import EmbeddingCache
+from index.embed.cache import EmbeddingCache, UnreadableCacheError, set_aside
 from index.embed.embedder import Embedder
-from index.errors import ArticleIndexError, ArticlesError, IndexCorruptError
+from index.errors import (
+    ArticleIndexError,
+    ArticlesError,
+    DiskFullError,
+    IndexCorruptError,
+    IndexNotBuiltError,
+)
 from index.ingest.folder import iter_articles
 from index.records import Article, ArticleWarning, SkippedFile
-from index.store.layout import LEXICAL_DIR, PASSAGES_DB, SENTENCE_SPOOL, VECTOR_SPOOL, VECTORS
+from index.store.layout import LEXICAL_DIR, PASSAGES_DB, PENDING_PREFIX, SENTENCE_SPOOL, VECTOR_SPOOL, VECTORS
 from index.store.lexical import LexicalIndex
 from index.store.manifest import Manifest, checksums, library_versions
 from index.store.passages_db import PassageDatabase, PassageTexts, PassageWriter
@@ -30,6 +38,8 @@ from index.store.versions import IndexLocation
 _log = logging.getLogger(__name__)
 
 _PROGRESS_EVERY_S = 30.0
+# Pending vector files of unpublished rebuilds read by the next one (older ones are deleted).
+_LEFTOVERS_READ = 3
 
 
 def rebuild(
@@ -39,12 +49,14 @@ def rebuild(
     options: BuildOptions | None = None,
     *,
     on_stage: Callable[[str], None] | None = None,
+    seed_cache: Path | None = None,
 ) -> BuildReport:
     """Build a new index version from the articles folder and publish it atomically.
 
     Articles are streamed: each is split and written to SQLite as it is read, its passages are
     embedded in batches (the cache answers for text already embedded), and vectors go to a
     memory-mapped file, so neither all texts nor all vectors are ever held twice in memory.
+    `seed_cache` names another index's embedding cache to read (never write) vectors from.
     """
     options = options or BuildOptions()
     stage = on_stage or (lambda message: _log.info("%s", message))
@@ -53,8 +65,11 @@ def rebuild(
     with location.rebuild_lock():
         report = BuildReport(index_dir=str(index_dir))
         previous = _published_articles(location, embedder, options, report)
-        cache = EmbeddingCache(location.embedding_cache, embedder.dimension)
+        location.remove_abandoned()
+        leftovers = _leftover_vectors(location)
         build_dir = location.new_build_dir()
+        seeds = [*leftovers, *([seed_cache] if seed_cache else [])]
+        cache = _open_cache(location, build_dir, embedder, report, seeds)
         try:
             stage(f"reading articles from {articles_dir}; embedding with {embedder.model_name}")
             writer = PassageWriter(build_dir / PASSAGES_DB)
@@ -89,17 +104,65 @@ def rebuild(
                     sentences.close()
             _verify_version(build_dir, first_vector)
             published = location.publish(build_dir)
-            cache.forget_unused()
-        except BaseException:
+        except BaseException as error:
             shutil.rmtree(build_dir, ignore_errors=True)
-            raise
-        finally:
-            cache.close()
+            if not _disk_full(error):
+                cache.keep_for_next_build()  # killed or interrupted: the next build reads these vectors
+                raise
+            cache.discard()
+            for path in leftovers:
+                path.unlink(missing_ok=True)
+            raise DiskFullError(
+                f"the disk holding {index_dir} is full ({error}): free some space, then run "
+                "`qa-index rebuild` again; the published index and the embedding cache are as they were"
+            ) from error
+        _update_cache(cache, report)
+        for path in leftovers:
+            path.unlink(missing_ok=True)
         location.prune(options.keep_versions)
 
     report.version = published.name
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _leftover_vectors(location: IndexLocation) -> list[Path]:
+    """Vectors of the last few rebuilds that did not publish (read again, never recomputed)."""
+    pending = location.pending_caches()
+    for path in pending[_LEFTOVERS_READ:]:
+        path.unlink(missing_ok=True)
+    return pending[:_LEFTOVERS_READ]
+
+
+def _open_cache(
+    location: IndexLocation, build_dir: Path, embedder: Embedder, report: BuildReport, seeds: list[Path]
+) -> EmbeddingCache:
+    """The embedding cache for this build; an unreadable one is moved aside and started afresh."""
+    pending = location.cache / f"{PENDING_PREFIX}{build_dir.name}.sqlite"
+    try:
+        return EmbeddingCache(location.embedding_cache, embedder.dimension, pending, seeds=seeds)
+    except UnreadableCacheError as error:
+        aside = set_aside(location.embedding_cache)
+        report.notes.append(
+            f"the embedding cache could not be read ({error}): moved to {aside}; started empty"
+        )
+        return EmbeddingCache(location.embedding_cache, embedder.dimension, pending, seeds=seeds)
+
+
+def _update_cache(cache: EmbeddingCache, report: BuildReport) -> None:
+    """Merge this build's new vectors into the cache; the published version does not depend on it."""
+    try:
+        cache.commit()
+    except (sqlite3.Error, OSError) as error:
+        report.notes.append(f"the embedding cache was not updated ({error}): the next rebuild re-embeds more")
+    finally:
+        cache.discard()
+
+
+def _disk_full(error: BaseException) -> bool:
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return True
+    return isinstance(error, sqlite3.OperationalError) and "disk is full" in str(error)
 
 
 def _stream_articles(
@@ -172,13 +235,16 @@ def _published_articles(
         current = location.current()
         manifest = Manifest.load(current)
         database = PassageDatabase(current / PASSAGES_DB)
-    except ArticleIndexError:
+        try:
+            previous = {info.id: info.hash for info in database.articles()}
+        finally:
+            database.close()
+    except IndexNotBuiltError:
         report.full_rebuild_reason = "no published index yet"
         return {}
-    try:
-        previous = {info.id: info.hash for info in database.articles()}
-    finally:
-        database.close()
+    except (ArticleIndexError, sqlite3.Error, OSError, ValueError) as error:
+        report.full_rebuild_reason = f"the published version cannot be read ({error}); building anew"
+        return {}
     if manifest.model != embedder.model_name:
         report.full_rebuild_reason = f"model changed from {manifest.model} to {embedder.model_name}"
     elif manifest.splitter != options.splitter_record():

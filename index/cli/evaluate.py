@@ -1,8 +1,9 @@
-"""`qa-index eval FILE.json`: build a temporary index from a SQuAD v1.1 file and score retrieval."""
+"""`qa-index eval FILE.json`: index a SQuAD v1.1 file in a work folder of its own and score retrieval."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import tempfile
@@ -10,13 +11,16 @@ from pathlib import Path
 
 from index.assembly import build_options_from, embedder_from, retrieval_options_from
 from index.build.pipeline import rebuild
-from index.cli.app import Command, index_arguments
+from index.cli.app import Command
+from index.errors import ArticleIndexError
 from index.evaluation.report import evaluate, report_text
 from index.evaluation.squad import load_squad
 from index.ingest.folder import load_articles
 from index.search.retriever import Retriever
 from index.settings import IndexSettings
+from index.store.layout import CURRENT, VERSIONS_DIR
 from index.store.loader import open_published
+from index.store.versions import IndexLocation
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,21 +29,36 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--distractors", type=Path, help="a folder of extra articles to index too")
     parser.add_argument("--questions-from", type=Path, help="question texts by id from a parallel file")
     parser.add_argument("--limit", type=int, help="ask only the first N questions (quick runs)")
-    index_arguments(parser)
+    parser.add_argument(
+        "--work-dir", type=Path, help="keep the evaluation index here, to rerun without re-embedding"
+    )
+    parser.add_argument(
+        "--index",
+        dest="cache_from",
+        type=Path,
+        help="an index whose embedding cache may be read to save time (it is never written)",
+    )
+    parser.add_argument(
+        "--model", dest="embedding_model", help="embedding model name or folder (default QA_EMBEDDING_MODEL)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def _eval(args: argparse.Namespace, settings: IndexSettings) -> int:
+    """Evaluation builds in a work folder of its own and never publishes into an index folder."""
     squad = load_squad(args.squad_file, questions_from=args.questions_from)
     articles = list(squad.articles)
     if args.distractors:
         articles += load_articles(args.distractors).articles
+    seed = IndexLocation(args.cache_from).embedding_cache if args.cache_from else None
     embedder = embedder_from(settings)
-    with tempfile.TemporaryDirectory(prefix="qa-eval-") as scratch:
-        # With --index, the evaluation index is kept there, so a second run reuses its embeddings.
-        index_dir = args.index_dir or Path(scratch) / "index"
+    with contextlib.ExitStack() as stack:
+        work = args.work_dir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="qa-eval-")))
+        index_dir = evaluation_index(work)
         if not args.json:
             print(f"indexing {len(articles)} articles with {embedder.model_name}", file=sys.stderr)
-        rebuild(articles, index_dir, embedder, build_options_from(settings), on_stage=lambda _: None)
+        options = build_options_from(settings)
+        rebuild(articles, index_dir, embedder, options, on_stage=lambda _: None, seed_cache=seed)
         retriever = Retriever(open_published(index_dir), embedder, retrieval_options_from(settings))
         try:
             report = evaluate(squad, retriever, args.k, args.limit)
@@ -50,6 +69,17 @@ def _eval(args: argparse.Namespace, settings: IndexSettings) -> int:
     else:
         print(report_text(report))
     return 0
+
+
+def evaluation_index(work_dir: Path) -> Path:
+    """The index folder inside an evaluation work folder; refuses a folder that holds a real index."""
+    if (work_dir / CURRENT).exists() or (work_dir / VERSIONS_DIR).exists():
+        raise ArticleIndexError(
+            f"{work_dir} holds an index: evaluation never writes into one; give --work-dir an empty "
+            "folder (or one an earlier evaluation used) and pass the index with --index to reuse its cache"
+        )
+    work_dir.mkdir(parents=True, exist_ok=True)
+    return work_dir / "evaluation-index"
 
 
 EVAL = Command("eval", "score retrieval on a SQuAD v1.1 file", _eval, _arguments)

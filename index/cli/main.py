@@ -61,6 +61,7 @@ def summary_text(report: BuildReport) -> str:
     ]
     if report.full_rebuild_reason:
         lines.append(f"full rebuild: {report.full_rebuild_reason}")
+    lines.extend(f"note: {note}" for note in report.notes)
     if report.truncated_passages:
         lines.append(
             f"warning: {report.truncated_passages} passages exceed the model window and are truncated"

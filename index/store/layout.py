@@ -24,6 +24,7 @@ VERSIONS_DIR = "versions"
 BUILDING_PREFIX = ".building-"
 CACHE_DIR = "cache"
 EMBEDDING_CACHE = "embeddings.sqlite"
+PENDING_PREFIX = ".pending-"  # cache/.pending-NAME.sqlite: vectors a build computed, merged once it publishes
 REBUILD_LOCK = "rebuild.lock"
 FEEDBACK_DB = "feedback.sqlite"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index.errors import IndexNotBuiltError, RebuildLockedError
+from index.errors import IndexCorruptError, IndexNotBuiltError, RebuildLockedError
 from index.store.layout import (
     BUILDING_PREFIX,
     CACHE_DIR,
@@ -22,9 +23,13 @@ from index.store.layout import (
     CURRENT_PARTIAL,
     EMBEDDING_CACHE,
     FEEDBACK_DB,
+    PENDING_PREFIX,
     REBUILD_LOCK,
     VERSIONS_DIR,
 )
+
+# What a version folder is called (see new_build_dir): no path separators, no leading dot.
+_VERSION_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.-]*$")
 
 
 class IndexLocation:
@@ -45,20 +50,60 @@ class IndexLocation:
         return self.root / FEEDBACK_DB
 
     def current_name(self) -> str | None:
+        """The published version's name; None before the first build; `IndexCorruptError` if
+        CURRENT holds anything but the name of a version folder (a path, garbage, a folder)."""
+        pointer = self.root / CURRENT
         try:
-            name = (self.root / CURRENT).read_text(encoding="utf-8").strip()
+            name = pointer.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return None
-        return name or None
+        except IsADirectoryError as error:
+            raise IndexCorruptError(
+                f"{pointer} is a folder, not the file naming the published version: {self._repair}"
+            ) from error
+        except (OSError, UnicodeDecodeError) as error:
+            raise IndexCorruptError(f"{pointer} cannot be read ({error}): {self._repair}") from error
+        if not name:
+            return None
+        if not _VERSION_NAME.match(name) or not self._is_version(name):
+            shown = name if len(name) <= 80 else name[:79] + "…"
+            raise IndexCorruptError(
+                f"{pointer} names {shown!r}, which is not a version folder in {self.versions}: {self._repair}"
+            )
+        return name
 
     def current(self) -> Path:
         """The published version's folder, or an error that says how to build one."""
         name = self.current_name()
-        if name is None or not (self.versions / name).is_dir():
+        if name is None:
             raise IndexNotBuiltError(
                 f"no index has been built at {self.root}: run `qa-index rebuild --index {self.root}`"
             )
         return self.versions / name
+
+    @property
+    def _repair(self) -> str:
+        return f"run `qa-index rebuild --index {self.root}` to publish a new version"
+
+    def _is_version(self, name: str) -> bool:
+        """A real folder directly under versions/ (not a link out of it)."""
+        folder = self.versions / name
+        return folder.is_dir() and folder.resolve().parent == self.versions.resolve()
+
+    def remove_abandoned(self) -> list[str]:
+        """Delete the build folders killed rebuilds left behind (call while holding the lock)."""
+        removed: list[str] = []
+        if self.versions.is_dir():
+            for path in self.versions.glob(f"{BUILDING_PREFIX}*"):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+        return removed
+
+    def pending_caches(self) -> list[Path]:
+        """Vectors computed by rebuilds that did not publish, newest first."""
+        if not self.cache.is_dir():
+            return []
+        return sorted(self.cache.glob(f"{PENDING_PREFIX}*.sqlite"), key=lambda path: path.name, reverse=True)
 
     def new_build_dir(self) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
@@ -78,20 +123,19 @@ class IndexLocation:
             handle.write(name + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(pointer, self.root / CURRENT)
+        current = self.root / CURRENT
+        if current.is_dir() and not current.is_symlink():  # CURRENT was replaced by a folder: keep it aside
+            current.rename(self.root / f"{CURRENT}.broken-{secrets.token_hex(3)}")
+        os.replace(pointer, current)
         _fsync_dir(self.root)
         return final
 
     def prune(self, keep: int) -> list[str]:
         """Delete all but the newest `keep` versions (never the current one) and abandoned builds."""
         current = self.current_name()
-        removed: list[str] = []
+        removed = self.remove_abandoned()
         if not self.versions.is_dir():
             return removed
-        for path in self.versions.iterdir():
-            if path.name.startswith(BUILDING_PREFIX):
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(path.name)
         names = sorted((p.name for p in self.versions.iterdir() if p.is_dir()), reverse=True)
         for name in names[keep:]:
             if name != current:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from index.build.pipeline import rebuild
 from index.cli.main import main as qa_index
+from tests.conftest import SAMPLE_ARTICLES
 
 KEYS = {
     "recall@1",
@@ -73,3 +75,37 @@ def test_eval_text_report_names_every_figure(tmp_path, capsys):
     out = capsys.readouterr().out
     for words in ("recall@5", "MRR@10", "answer-in-passage@5", "median", "abstains"):
         assert words in out
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_eval_never_touches_the_index_it_reads_a_cache_from(tmp_path, capsys, packaged_embedder):
+    served = tmp_path / "served"
+    rebuild(SAMPLE_ARTICLES, served, packaged_embedder)
+    before = _snapshot(served)
+    squad = _squad(tmp_path / "fr.json", FRENCH)
+
+    assert qa_index(["eval", str(squad), "--index", str(served), "--json"]) == 0
+    assert (
+        qa_index(["eval", str(squad), "--index", str(served), "--work-dir", str(tmp_path / "w"), "--json"])
+        == 0
+    )
+
+    assert _snapshot(served) == before  # the served version, CURRENT and the cache, byte for byte
+    assert (tmp_path / "w" / "evaluation-index" / "CURRENT").is_file()  # kept for a rerun
+
+
+def test_eval_refuses_to_work_inside_an_index_folder(tmp_path, capsys, packaged_embedder):
+    served = tmp_path / "served"
+    rebuild(SAMPLE_ARTICLES, served, packaged_embedder)
+    before = _snapshot(served)
+
+    assert qa_index(["eval", str(_squad(tmp_path / "fr.json", FRENCH)), "--work-dir", str(served)]) == 1
+    assert "evaluation never writes into one" in capsys.readouterr().err
+    assert _snapshot(served) == before
