@@ -28,7 +28,11 @@ class BotSettings(IndexSettings):
     sharded: bool = Field(False, description="Use AutoShardedBot (needed past 2,500 servers).")
     passages_per_answer: int = Field(3, ge=1, le=10, description="Passages quoted in one answer.")
     cooldown_seconds: float = Field(10.0, ge=0, le=3600, description="Per-user pause between questions.")
-    allowed_channels: list[int] = Field(default_factory=list, description="Channel ids; empty = everywhere.")
+    allowed_channels: list[int] = Field(
+        default_factory=list,
+        examples=["[123456789012345678]"],
+        description="Channel ids; empty = everywhere.",
+    )
     max_question_chars: int = Field(500, ge=10, le=1000, description="Longer questions are refused.")
     allow_dms: bool = Field(True, description="Answer questions sent in direct messages.")
     index_poll_seconds: float = Field(
@@ -36,7 +40,9 @@ class BotSettings(IndexSettings):
     )
     answer_in_threads: bool = Field(False, description="Answer each question in its own thread.")
     channel_collections: dict[int, list[str]] = Field(
-        default_factory=dict, description="Channel id → collections (subfolders) searched there."
+        default_factory=dict,
+        examples=['{"123456789012345678": ["sport"]}'],
+        description="Channel id → collections (subfolders) searched there.",
     )
     question_log: Path | None = Field(None, description="Append one JSON line per question to this file.")
 

@@ -25,6 +25,10 @@ class ModelLoadError(ArticleIndexError):
     """The embedding model could not be loaded."""
 
 
+class IndexLocationError(ArticleIndexError):
+    """The index folder cannot be created or written (a file in its place, no permission)."""
+
+
 class RebuildLockedError(ArticleIndexError):
     """Another rebuild holds the lock on this index directory."""
 

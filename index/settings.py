@@ -6,23 +6,27 @@ these in `index.assembly`; where they have defaults, they read them from `DEFAUL
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 # Model names that resolve to a model shipped inside a PyPI package, so the defaults work offline.
 PACKAGED_USE = "multilingual-use-v3"
 PACKAGED_MINILM = "all-MiniLM-L6-v2"
 
 VectorIndexKind = Literal["auto", "flat", "hnsw"]
+_DEVICE = re.compile(r"^(cpu|auto|mps|cuda(:\d+)?)$")
 
 
 class IndexSettings(BaseSettings):
     """Where articles and the index live, and how passages are cut, embedded, ranked and logged."""
 
-    model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="QA_", env_file=".env", extra="ignore", allow_inf_nan=False, validate_default=True
+    )
 
     articles_dir: Path = Field(Path("articles"), description="Folder of articles to index (recursive).")
     index_dir: Path = Field(Path("var/index"), description="Folder holding the published index versions.")
@@ -34,11 +38,7 @@ class IndexSettings(BaseSettings):
     query_prefix: str = Field("", description="Text put before each question (e5-style models: 'query: ').")
     passage_prefix: str = Field("", description="Text put before each passage (e5-style: 'passage: ').")
     embed_titles: bool = Field(True, description="Embed each passage together with its article title.")
-    device: str = Field(
-        "cpu",
-        pattern=r"^(cpu|auto|mps|cuda(:\d+)?)$",
-        description="Where to embed: cpu, cuda (or cuda:N), mps, or auto.",
-    )
+    device: str = Field("cpu", description="Where to embed: cpu, cuda (or cuda:N), mps, or auto.")
     encode_devices: str = Field(
         "",
         description="Comma-separated devices for sentence-transformers' multi-process pool (cuda:0,cuda:1).",
@@ -67,6 +67,59 @@ class IndexSettings(BaseSettings):
         30.0, gt=0, le=3650, description="Buttons on older answers say they expired."
     )
 
+    @field_validator("device")
+    @classmethod
+    def _known_device(cls, value: str) -> str:
+        if not _DEVICE.match(value):
+            raise ValueError("should be cpu, cuda, cuda:N (a GPU number), mps or auto")
+        return value
+
+    @field_validator("encode_devices")
+    @classmethod
+    def _known_devices(cls, value: str) -> str:
+        devices = [device.strip() for device in value.split(",") if device.strip()]
+        if any(not _DEVICE.match(device) or device in ("auto", "mps") for device in devices):
+            raise ValueError("should list devices separated by commas, each cpu or cuda:N (cuda:0,cuda:1)")
+        return value
+
 
 # The defaults alone (no environment, no .env): what option objects fall back to.
 DEFAULTS = IndexSettings.model_construct()
+
+_FIELD_IN_SETTINGS_ERROR = re.compile(r'field "(\w+)"')
+
+
+def variable_name(settings: type[BaseSettings], field: str) -> str:
+    """The environment variable that sets a field (QA_INDEX_DIR, DISCORD_TOKEN, ...)."""
+    info = settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
+        return alias.choices[0]
+    if isinstance(alias, str):
+        return alias
+    return f"{settings.model_config.get('env_prefix', '')}{field}".upper()
+
+
+def settings_problem(error: ValidationError | SettingsError, settings: type[BaseSettings]) -> str:
+    """A bad setting as one sentence: the variable, the value given, and what is accepted."""
+    if isinstance(error, SettingsError):  # a JSON setting that is not JSON
+        match = _FIELD_IN_SETTINGS_ERROR.search(str(error))
+        field = match.group(1) if match else ""
+        info = settings.model_fields.get(field)
+        examples = (info.examples or []) if info is not None else []
+        example = f", for example {examples[0]}" if examples else ""
+        return f"{variable_name(settings, field)} must be JSON{example}"
+    problems = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else ""
+        info = settings.model_fields.get(field)
+        secret = info is not None and info.annotation in (SecretStr, SecretStr | None)
+        shown = "(hidden)" if secret else _shown(item.get("input"))
+        accepted = item["msg"].removeprefix("Input ").removeprefix("Value error, ")
+        problems.append(f"{variable_name(settings, field)}={shown} is not accepted: it {accepted}")
+    return "; ".join(problems)
+
+
+def _shown(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return repr(text if len(text) <= 60 else text[:59] + "…")

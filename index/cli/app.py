@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, SettingsError
 
 from index.errors import ArticleIndexError
+from index.settings import settings_problem
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # the command ran and failed; the sentence says why
@@ -52,7 +54,7 @@ class Program:
     name: str
     description: str
     commands: tuple[Command, ...]
-    settings: type[BaseModel]
+    settings: type[BaseSettings]
     log_format: str = "%(message)s"
     interrupted: str | None = None  # printed on Ctrl-C
 
@@ -65,8 +67,8 @@ class Program:
             settings = self.settings(**settings_overrides(args, self.settings))
             assert command.run is not None
             return int(command.run(args, settings))
-        except ValidationError as error:
-            print(f"error: {settings_problem(error)}", file=sys.stderr)
+        except (ValidationError, SettingsError) as error:
+            print(f"error: {settings_problem(error, self.settings)}", file=sys.stderr)
             return EXIT_USAGE
         except ArticleIndexError as error:
             print(f"error: {error}", file=sys.stderr)
@@ -93,19 +95,10 @@ def _add_commands(parser: argparse.ArgumentParser, commands: Sequence[Command], 
             sub.set_defaults(command_=command)
 
 
-def settings_overrides(args: argparse.Namespace, settings: type[BaseModel]) -> dict[str, Any]:
+def settings_overrides(args: argparse.Namespace, settings: type[BaseSettings]) -> dict[str, Any]:
     """The flags given whose destination is a settings field."""
     fields = settings.model_fields
     return {name: value for name, value in vars(args).items() if name in fields and value is not None}
-
-
-def settings_problem(error: ValidationError) -> str:
-    """A settings error as one sentence: which setting, the value given, what is accepted."""
-    problems = []
-    for item in error.errors():
-        name = ".".join(str(part) for part in item["loc"]) or "settings"
-        problems.append(f"{name}={item.get('input')!r}: {item['msg']}")
-    return "invalid setting " + "; ".join(problems)
 
 
 def index_arguments(parser: argparse.ArgumentParser, *, json_output: bool = True) -> None:

@@ -15,8 +15,10 @@ from index.build.pipeline import rebuild
 from index.cli.app import Command, Program, index_arguments
 from index.cli.evaluate import EVAL
 from index.cli.feedback import FEEDBACK
+from index.ingest.folder import check_articles_folder
 from index.settings import IndexSettings
 from index.store.loader import open_published
+from index.store.versions import IndexLocation
 
 
 def _rebuild_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,9 +40,12 @@ def _rebuild(args: argparse.Namespace, settings: IndexSettings) -> int:
         if not args.json:
             print(message, file=sys.stderr)
 
+    # Every setting is checked before the model (seconds to load) and the articles are read.
+    check_articles_folder(settings.articles_dir)
+    IndexLocation(settings.index_dir).check_writable()
+    options = build_options_from(settings, strict=args.strict)
     stage(f"loading embedding model {settings.embedding_model}")
     embedder = embedder_from(settings)
-    options = build_options_from(settings, strict=args.strict)
     report = rebuild(settings.articles_dir, settings.index_dir, embedder, options, on_stage=stage)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))

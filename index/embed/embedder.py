@@ -144,12 +144,23 @@ def resolve_model_source(model_name: str) -> str:
 
 
 def pick_device(device: str) -> str:
-    """'auto' means CUDA when torch sees a GPU, else CPU; anything else is passed through."""
-    if device != "auto":
+    """'auto' means CUDA when torch sees a GPU, else CPU; a GPU asked for must be there."""
+    if device == "cpu":
         return device
     import torch
 
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda"):
+        index = int(device.partition(":")[2] or 0)
+        if not torch.cuda.is_available() or index >= torch.cuda.device_count():
+            raise ModelLoadError(
+                f"QA_DEVICE={device} but torch sees no such CUDA GPU here ({torch.cuda.device_count()} "
+                "visible): set QA_DEVICE=cpu, or auto to use a GPU when there is one"
+            )
+    elif device == "mps" and not torch.backends.mps.is_available():
+        raise ModelLoadError("QA_DEVICE=mps but this machine has no Apple GPU: set QA_DEVICE=cpu or auto")
+    return device
 
 
 def load_embedder(model_name: str, options: EmbedderOptions | None = None) -> SentenceTransformerEmbedder:

@@ -105,7 +105,7 @@ class _Scan:
 
 
 def _scan(root: Path) -> _Scan:
-    _check_root(root)
+    check_articles_folder(root)
     real_root = os.path.realpath(root)
     relative: list[str] = []
     problems: list[SkippedFile] = []
@@ -144,7 +144,8 @@ def _inside(real_path: str, real_root: str) -> bool:
     return real_path == real_root or real_path.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
-def _check_root(root: Path) -> None:
+def check_articles_folder(root: Path) -> None:
+    """Refuse, with a sentence, an articles folder that is missing, a file, or unreadable."""
     if not root.exists():
         raise ArticlesError(
             f"articles folder {root} does not exist: create it and put .txt, .md, .html, .json "

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index.errors import IndexCorruptError, IndexNotBuiltError, RebuildLockedError
+from index.errors import IndexCorruptError, IndexLocationError, IndexNotBuiltError, RebuildLockedError
 from index.store.layout import (
     BUILDING_PREFIX,
     CACHE_DIR,
@@ -143,9 +143,20 @@ class IndexLocation:
                 removed.append(name)
         return removed
 
+    def check_writable(self) -> None:
+        """Refuse, with a sentence, an index folder a rebuild could not create or write."""
+        existing = next((p for p in (self.root, *self.root.parents) if p.exists()), None)
+        if existing is not None and not existing.is_dir():
+            raise IndexLocationError(f"{existing} is a file, not a folder: set QA_INDEX_DIR to a folder")
+        if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+            raise IndexLocationError(
+                f"{existing} cannot be written: give this user write access or set QA_INDEX_DIR elsewhere"
+            )
+
     @contextmanager
     def rebuild_lock(self) -> Iterator[None]:
         """Hold the rebuild lock, or refuse at once if another rebuild has it."""
+        self.check_writable()
         self.root.mkdir(parents=True, exist_ok=True)
         handle = (self.root / REBUILD_LOCK).open("a+")
         try:

@@ -1,0 +1,118 @@
+"""Settings are checked at start, before any work: a bad one is one sentence naming the variable,
+the value and what is accepted, never a traceback and never the token."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.cli import QA_BOT
+from bot.settings import BotSettings
+from index.cli.main import QA_INDEX
+from index.settings import variable_name
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch, tmp_path):
+    """No QA_* or DISCORD_* from the machine, and no .env from the checkout."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith(("QA_", "DISCORD_")):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+def _refuse_work(monkeypatch) -> None:
+    """Fail the test if a command gets as far as loading the model."""
+
+    def no_model(settings):
+        raise AssertionError("the model was loaded before the settings were checked")
+
+    monkeypatch.setattr("index.cli.main.embedder_from", no_model)
+    monkeypatch.setattr("bot.cli.embedder_from", no_model)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        (
+            "QA_VECTOR_INDEX",
+            "bogus",
+            "QA_VECTOR_INDEX='bogus' is not accepted: it should be 'auto', 'flat' or 'hnsw'",
+        ),
+        ("QA_PASSAGE_WORDS", "abc", "QA_PASSAGE_WORDS='abc' is not accepted: it should be a valid integer"),
+        (
+            "QA_PASSAGE_WORDS",
+            "5",
+            "QA_PASSAGE_WORDS='5' is not accepted: it should be greater than or equal to 20",
+        ),
+        ("QA_MIN_SCORE", "nan", "QA_MIN_SCORE='nan' is not accepted: it should be a finite number"),
+        ("QA_DEVICE", "gpu", "QA_DEVICE='gpu' is not accepted: it should be cpu, cuda, cuda:N"),
+        ("QA_ENCODE_DEVICES", "cuda:0;cuda:1", "QA_ENCODE_DEVICES='cuda:0;cuda:1' is not accepted"),
+        ("QA_CHANNEL_COLLECTIONS", "not json", 'QA_CHANNEL_COLLECTIONS must be JSON, for example {"1234'),
+        ("QA_ALLOWED_CHANNELS", "[1,2", "QA_ALLOWED_CHANNELS must be JSON, for example [1234"),
+        ("QA_COOLDOWN_SECONDS", "-5", "QA_COOLDOWN_SECONDS='-5' is not accepted"),
+        ("QA_DEV_GUILD_ID", "my server", "QA_DEV_GUILD_ID='my server' is not accepted"),
+    ],
+)
+def test_a_bad_setting_is_one_sentence_before_any_work(
+    monkeypatch, capsys, variable, value, expected
+) -> None:
+    _refuse_work(monkeypatch)
+    monkeypatch.setenv(variable, value)
+
+    assert QA_BOT.main(["ask", "Où est Rome ?"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: " + expected)
+    assert error.count("\n") == 1 and "Traceback" not in error
+
+
+def test_a_bad_index_setting_stops_a_rebuild_before_the_model_loads(monkeypatch, capsys) -> None:
+    _refuse_work(monkeypatch)
+    monkeypatch.setenv("QA_VECTOR_INDEX", "bogus")
+    assert QA_INDEX.main(["rebuild"]) == 2
+    assert "QA_VECTOR_INDEX='bogus'" in capsys.readouterr().err
+
+
+def test_a_missing_articles_folder_stops_a_rebuild_before_the_model_loads(
+    monkeypatch, capsys, tmp_path
+) -> None:
+    _refuse_work(monkeypatch)
+    assert QA_INDEX.main(["rebuild", str(tmp_path / "typo")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_gpu_that_is_not_there_is_refused_not_silently_used(monkeypatch, capsys) -> None:
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setenv("QA_DEVICE", "cuda")
+    assert QA_BOT.main(["ask", "Où est Rome ?"]) == 1
+    assert "QA_DEVICE=cuda but torch sees no such CUDA GPU" in capsys.readouterr().err
+
+
+def test_the_variable_names_follow_the_environment() -> None:
+    assert variable_name(BotSettings, "index_dir") == "QA_INDEX_DIR"
+    assert variable_name(BotSettings, "discord_token") == "DISCORD_TOKEN"
+
+
+_VARIABLES = [variable_name(BotSettings, name) for name in BotSettings.model_fields]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(_VARIABLES), st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=40))
+def test_any_value_of_any_setting_is_accepted_or_one_sentence(monkeypatch, capsys, variable, value) -> None:
+    _refuse_work(monkeypatch)
+    with monkeypatch.context() as environment:  # each example starts from a clean environment
+        environment.setenv("DISCORD_TOKEN", "secret-token-never-printed")
+        environment.setenv(variable, value)
+        try:
+            code = QA_BOT.main(["ask", "Où est Rome ?"])
+        except AssertionError:  # the settings were fine: the command went on to load the model
+            code = 0
+    error = capsys.readouterr().err
+    assert "secret-token-never-printed" not in error
+    if code == 2:
+        assert error.startswith(f"error: {variable}") and error.count("\n") == 1
