@@ -40,6 +40,8 @@ class Origin:
     ) -> Record:
         """The article with its metadata checked; what was changed or dropped becomes a warning."""
         place = place or WHOLE_FILE
+        if not title.strip() or not text.strip():
+            raise Skip("no text: only blank lines or rules (---) after the front matter")
         link = check_url(meta.get("url"))
         article = Article(
             id=article_id,
