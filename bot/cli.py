@@ -9,11 +9,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from bot.guards import check_text
 from bot.settings import BotSettings
 from bot.ui.replies import answer_reply, render_plain
-from bot.ui.texts import guess_locale
+from bot.ui.texts import guess_locale, text
 from index import Answer, Retriever, embedder_from, open_retriever
-from index.cli.app import Command, Program, index_arguments
+from index.cli.app import EXIT_USAGE, Command, Program, index_arguments
 
 
 def _ask_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +61,20 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
+def _refused(question: str, settings: BotSettings) -> str | None:
+    """The sentence that refuses a question here, as the bot would refuse it in Discord."""
+    refusal = check_text(question, settings.max_question_chars)
+    if refusal is None:
+        return None
+    key = "empty_question_terminal" if refusal.key == "empty_question" else refusal.key
+    return text(key, guess_locale(question, None), **refusal.values)
+
+
 def _ask(args: argparse.Namespace, settings: BotSettings) -> int:
+    refusal = _refused(args.question, settings)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return EXIT_USAGE
     retriever = _open(settings)
     answer = retriever.answer(args.question, k=settings.passages_per_answer)
     if args.json:
@@ -78,16 +92,15 @@ def _chat(args: argparse.Namespace, settings: BotSettings) -> int:
     while True:
         if interactive:
             print("> ", end="", flush=True)
-        line = sys.stdin.readline()
-        if not line:
+        raw = sys.stdin.buffer.readline()
+        if not raw:
             return 0
-        question = line.strip()
+        question = raw.decode("utf-8", "surrogateescape").strip()
         if not question:
             continue
-        if len(question) > settings.max_question_chars:
-            print(
-                f"That question is {len(question)} characters; ask in at most {settings.max_question_chars}."
-            )
+        refusal = _refused(question, settings)
+        if refusal is not None:
+            print(refusal, flush=True)
             continue
         answer = retriever.answer(question, k=settings.passages_per_answer)
         reply = answer_reply(answer, locale=guess_locale(question, None))

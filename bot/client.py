@@ -69,6 +69,7 @@ class _QABotMixin:
             await self.live.reload()
         if self.settings.index_poll_seconds > 0:
             self._watcher = asyncio.create_task(self.live.watch(self.settings.index_poll_seconds))
+            self._watcher.add_done_callback(_report_unexpected_end)
         await self._sync_commands()
 
     async def _sync_commands(self) -> None:
@@ -107,6 +108,12 @@ class _QABotMixin:
         self.live.close()
         if self.flow.log is not None:
             self.flow.log.close()
+
+
+def _report_unexpected_end(task: asyncio.Task[None]) -> None:
+    """The index watcher only ends when the bot closes; say so loudly if it ever ends otherwise."""
+    if not task.cancelled() and task.exception() is not None:
+        _log.error("hot reload stopped: %s", task.exception(), exc_info=task.exception())
 
 
 class QABot(_QABotMixin, commands.Bot):

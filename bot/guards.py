@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from bot.settings import BOT_DEFAULTS
+
+_UNDECODABLE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,18 @@ def check_question(
         return Refusal("dms_off")
     if not is_dm and policy.allowed_channels and channel_id not in policy.allowed_channels:
         return Refusal("channel_not_allowed")
+    return check_text(question, policy.max_chars)
+
+
+def check_text(question: str, max_chars: int) -> Refusal | None:
+    """The checks every entry point makes (Discord, `qa-bot ask`, `qa-bot chat`): a question is text,
+    not empty, not too long."""
+    if _UNDECODABLE.search(question):  # bytes that were not UTF-8, kept as lone surrogates
+        return Refusal("invalid_text")
     if not question.strip():
         return Refusal("empty_question")
-    if len(question) > policy.max_chars:
-        return Refusal("question_too_long", {"length": len(question), "limit": policy.max_chars})
+    if len(question) > max_chars:
+        return Refusal("question_too_long", {"length": len(question), "limit": max_chars})
     return None
 
 

@@ -1,17 +1,22 @@
 """The index the bot serves: answers in worker threads, swaps in newly published versions safely.
 
 A question in flight keeps the retriever it started with; an old retriever is closed only once
-its last question is answered. A new version that fails to load (another model, a bad checksum)
-is refused and the last good one keeps serving.
+its last question is answered. A new version that fails to load (another model, a bad checksum,
+anything) is refused and the last good one keeps serving. Polling never stops on an error: each
+distinct error is logged once, and the served version, its age and the last reload error are
+kept for operators (/stats, and `qa-index info` through a status file beside the versions).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from index import Answer, ArticleIndexError, ArticleInfo, IndexLocation, IndexNotBuiltError, Retriever
 
@@ -22,6 +27,20 @@ RetrieverFactory = Callable[[], Retriever]
 
 class IndexUnavailableError(Exception):
     """No usable index: carries the sentence to show users."""
+
+
+@dataclass(frozen=True)
+class ServingStatus:
+    """What operators see: the version served, since when, and the last reload error (if any)."""
+
+    version: str | None
+    loaded_at: float | None
+    built_at: str | None
+    last_error: str | None
+    last_error_at: float | None
+
+    def to_json(self) -> dict[str, object]:
+        return {**asdict(self), "pid": os.getpid(), "updated_at": time.time()}
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,9 @@ class LiveIndex:
         self._reload_lock = asyncio.Lock()
         self._current: _Generation | None = None
         self._problem: str | None = None
+        self._loaded_at: float | None = None
+        self._last_error: str | None = None
+        self._last_error_at: float | None = None
 
     @property
     def version(self) -> str | None:
@@ -103,22 +125,64 @@ class LiveIndex:
                 retriever = await asyncio.to_thread(self._factory)
             except IndexNotBuiltError as error:
                 return self._unavailable(str(error))
-            except ArticleIndexError as error:
+            except Exception as error:  # any failure to load keeps the last good version serving
+                reason = (
+                    str(error) if isinstance(error, ArticleIndexError) else f"{type(error).__name__}: {error}"
+                )
                 if self._current is not None:
-                    message = f"refused index {published}: {error}; still serving {self.version}"
-                    _log.error("%s", message)
+                    message = f"refused index {published}: {reason}; still serving {self.version}"
+                    self._failed(message)
                     return ReloadResult(False, self.version, message)
-                return self._unavailable(f"the index is unusable: {error}")
+                return self._unavailable(f"the index is unusable: {reason}")
             self._swap(retriever)
+            self._recovered()
             _log.info("now serving index %s", retriever.version)
             return ReloadResult(True, retriever.version, f"now serving index {retriever.version}")
 
     async def watch(self, interval: float) -> None:
-        """Poll for a newly published version every `interval` seconds (cheap: one small file read)."""
+        """Poll for a newly published version every `interval` seconds (cheap: one small file read).
+
+        Never ends on an error: a broken CURRENT, an unreadable folder or a failing load is
+        logged once (until it changes) and polling goes on.
+        """
         while True:
             await asyncio.sleep(interval)
-            if self._location.current_name() != self.version:
-                await self.reload()
+            try:
+                published = self._location.current_name()
+                if published != self.version:
+                    await self.reload()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                self._failed(f"cannot check for a new index ({error}); still serving {self.version}")
+
+    def status(self) -> ServingStatus:
+        current = self._current
+        built_at = current.retriever.index.manifest.created_at if current is not None else None
+        return ServingStatus(self.version, self._loaded_at, built_at, self._last_error, self._last_error_at)
+
+    def _failed(self, message: str) -> None:
+        """Remember a reload error; log it only when it differs from the last one."""
+        if message != self._last_error:
+            _log.error("%s", message)
+        self._last_error, self._last_error_at = message, time.time()
+        self._write_status()
+
+    def _recovered(self) -> None:
+        if self._last_error is not None:
+            _log.info("index reloads work again")
+        self._last_error = self._last_error_at = None
+        self._write_status()
+
+    def _write_status(self) -> None:
+        """Let `qa-index info` show what the running bot serves (a small JSON file, written atomically)."""
+        path = self._location.serving_status
+        try:
+            partial = path.with_name(f".{path.name}.tmp")
+            partial.write_text(json.dumps(self.status().to_json()), encoding="utf-8")
+            os.replace(partial, path)
+        except OSError as error:
+            _log.debug("cannot write %s: %s", path, error)
 
     def close(self) -> None:
         with self._lock:
@@ -129,7 +193,7 @@ class LiveIndex:
     def _unavailable(self, message: str) -> ReloadResult:
         if self._current is None:
             self._problem = message
-            _log.warning("%s", message)
+            self._failed(message)
         return ReloadResult(False, self.version, message)
 
     def _acquire(self) -> _Generation:
@@ -151,6 +215,7 @@ class LiveIndex:
         with self._lock:
             old, self._current = self._current, _Generation(retriever)
             self._problem = None
+            self._loaded_at = time.time()
             if old is None:
                 return
             old.retired = True

@@ -69,6 +69,13 @@ def run_bot(settings: BotSettings) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
+    if not settings.index_dir.is_dir():
+        print(
+            f"no index folder at {settings.index_dir}: build one with `qa-index rebuild --index "
+            f"{settings.index_dir}`, or set QA_INDEX_DIR to the folder you built",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
     token = settings.discord_token.get_secret_value().strip()
     hide_from_logs(token)
     configure_endpoints(settings.discord_api_base, settings.discord_gateway_url)

@@ -53,3 +53,39 @@ def test_rome_question_quotes_the_passage_naming_rome(sample_index, capsys):
 def test_ask_without_an_index_says_how_to_build_one(tmp_path, capsys):
     assert qa_bot(["ask", "Bonjour ?", "--index", str(tmp_path / "none")]) == 1
     assert "qa-index rebuild" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("question", "refusal"),
+    [
+        ("", "Ask a question, for example"),
+        ("   ", "Ask a question, for example"),
+        ("\t\n", "Ask a question, for example"),
+        ("x" * 10_000, "10000 characters long; please ask in at most 500"),
+        ("Rome \udcff ?", "not valid UTF-8"),  # how Python passes on argv bytes that are not UTF-8
+    ],
+)
+def test_ask_refuses_what_the_bot_and_chat_refuse(question, refusal, sample_index, capsys):
+    assert qa_bot(["ask", question, "--index", str(sample_index)]) == 2
+    captured = capsys.readouterr()
+    assert refusal in captured.err and captured.out == ""  # no quotes of noise
+
+
+def test_chat_refuses_what_the_bot_refuses_and_goes_on_after_bytes_that_are_not_utf8(
+    sample_index, monkeypatch, capsys
+):
+    import io
+
+    lines = b"\xff\xfe not text\n" + b"x" * 2000 + b"\nQu'est-ce que la Russie a demande a la Chine ?\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(lines)))
+    assert qa_bot(["chat", "--index", str(sample_index)]) == 0
+    out = capsys.readouterr().out
+    assert "not valid UTF-8" in out and "2000 characters" in out and "Chine" in out
+
+
+def test_run_with_a_mistyped_index_folder_is_a_sentence_and_creates_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DISCORD_TOKEN", "some-token")
+    typo = tmp_path / "typo" / "path"
+    assert qa_bot(["run", "--index", str(typo)]) == 2
+    assert "no index folder at" in capsys.readouterr().err
+    assert not (tmp_path / "typo").exists()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.answering import AnswerFlow
+from bot.live_index import LiveIndex
 from bot.ui.replies import NO_PINGS, escape_text, trim_to_sentence
 from bot.ui.texts import text
 
@@ -42,27 +44,48 @@ class AdminCog(commands.Cog):
                 text("stats_denied", locale), ephemeral=True, allowed_mentions=NO_PINGS
             )
             return
-        if self.flow.log is None:
-            await interaction.response.send_message(text("stats_off", locale), ephemeral=True)
-            return
-        figures = await asyncio.to_thread(self.flow.log.stats)
-        quoted = "\n".join(
-            f"{i}. {escape_text(trim_to_sentence(item.title, 120))} ({item.times})"
-            for i, item in enumerate(figures.most_quoted, start=1)
-        )
-        message = text(
-            "stats",
-            locale,
-            questions=figures.questions,
-            abstentions=figures.abstentions,
-            last_day=figures.last_day,
-            median_ms=figures.median_ms,
-            p95_ms=figures.p95_ms,
-            up=figures.thumbs_up,
-            down=figures.thumbs_down,
-            choices=figures.choices,
-            quoted=quoted or "—",
-        )
+        lines = index_status_lines(self.flow.live, locale)
+        if self.flow.log is None or not self.flow.log.collect_feedback:
+            lines.append(text("stats_off", locale))
+        else:
+            figures = await asyncio.to_thread(self.flow.log.stats)
+            quoted = "\n".join(
+                f"{i}. {escape_text(trim_to_sentence(item.title, 120))} ({item.times})"
+                for i, item in enumerate(figures.most_quoted, start=1)
+            )
+            lines.append(
+                text(
+                    "stats",
+                    locale,
+                    questions=figures.questions,
+                    abstentions=figures.abstentions,
+                    last_day=figures.last_day,
+                    median_ms=figures.median_ms,
+                    p95_ms=figures.p95_ms,
+                    up=figures.thumbs_up,
+                    down=figures.thumbs_down,
+                    choices=figures.choices,
+                    quoted=quoted or "—",
+                )
+            )
+        message = "\n".join(lines)
         await interaction.response.send_message(
             trim_to_sentence(message, 2000), ephemeral=True, allowed_mentions=NO_PINGS
         )
+
+
+def index_status_lines(live: LiveIndex, locale: str | None) -> list[str]:
+    """What the bot serves, since when, and the last reload error, for moderators."""
+    status = live.status()
+    if status.version is None:
+        lines = [text("stats_no_index", locale, problem=escape_text(live.problem or "—"))]
+    else:
+        loaded = discord.utils.format_dt(datetime.fromtimestamp(status.loaded_at or 0, UTC), "R")
+        built = escape_text(status.built_at or "?")
+        lines = [text("stats_index", locale, version=escape_text(status.version), built=built, loaded=loaded)]
+    if status.last_error:
+        when = discord.utils.format_dt(datetime.fromtimestamp(status.last_error_at or 0, UTC), "R")
+        lines.append(
+            text("stats_reload_error", locale, when=when, error=escape_text(status.last_error[:500]))
+        )
+    return lines

@@ -11,6 +11,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "empty_question": "Ask me a question after mentioning me, for example: "
         "@{bot} What did Russia ask China for?",
         "question_too_long": "That question is {length} characters long; please ask in at most {limit}.",
+        "invalid_text": "That question holds bytes that are not valid UTF-8 text; please type it again.",
+        "empty_question_terminal": 'Ask a question, for example: qa-bot ask "What did Russia ask China for?"',
         "cooldown": "Please wait {seconds} s before asking another question.",
         "no_index": "I can't answer yet: {problem}.",
         "error": "Something went wrong while answering; the operators can find details in the bot's log.",
@@ -41,7 +43,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "stats": "**Usage** · {questions} questions, {abstentions} without a relevant passage, "
         "{last_day} in the last 24 h · median {median_ms:.0f} ms (p95 {p95_ms:.0f} ms)\n"
         "**Feedback** · 👍 {up} · 👎 {down} · passages chosen {choices}\n**Most quoted**\n{quoted}",
-        "stats_off": "Answers are not being recorded, so there are no figures.",
+        "stats_off": "Answers are not being recorded, so there are no usage figures.",
+        "stats_index": "**Index** · version {version}, built {built}, loaded {loaded}",
+        "stats_no_index": "**Index** · none loaded: {problem}",
+        "stats_reload_error": "**Last reload error** ({when}) · {error}",
         "thread_opened": "Answer in the thread below: {question}",
     },
     "fr": {
@@ -50,6 +55,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "empty_question": "Posez-moi une question après m'avoir mentionné, par exemple : "
         "@{bot} Qu'est-ce que la Russie a demandé à la Chine ?",
         "question_too_long": "Cette question fait {length} caractères ; posez-la en {limit} au plus.",
+        "invalid_text": "Cette question contient des octets qui ne sont pas du texte UTF-8 ; retapez-la.",
+        "empty_question_terminal": "Posez une question, par exemple : "
+        "qa-bot ask \"Qu'est-ce que la Russie a demandé à la Chine ?\"",
         "cooldown": "Merci d'attendre {seconds} s avant de poser une autre question.",
         "no_index": "Je ne peux pas encore répondre : {problem}.",
         "error": "Une erreur est survenue ; les opérateurs trouveront le détail dans le journal du bot.",
@@ -79,7 +87,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "stats": "**Utilisation** · {questions} questions, {abstentions} sans passage pertinent, "
         "{last_day} ces dernières 24 h · médiane {median_ms:.0f} ms (p95 {p95_ms:.0f} ms)\n"
         "**Avis** · 👍 {up} · 👎 {down} · passages choisis {choices}\n**Les plus cités**\n{quoted}",
-        "stats_off": "Les réponses ne sont pas enregistrées : pas de statistiques.",
+        "stats_off": "Les réponses ne sont pas enregistrées : pas de statistiques d'usage.",
+        "stats_index": "**Index** · version {version}, construit {built}, chargé {loaded}",
+        "stats_no_index": "**Index** · aucun chargé : {problem}",
+        "stats_reload_error": "**Dernière erreur de rechargement** ({when}) · {error}",
         "thread_opened": "Réponse dans le fil ci-dessous : {question}",
     },
 }

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from index.assembly import build_options_from, embedder_from
 from index.build.options import BuildReport
@@ -84,19 +88,76 @@ def summary_text(report: BuildReport) -> str:
 
 def _info(args: argparse.Namespace, settings: IndexSettings) -> int:
     loaded = open_published(settings.index_dir)
+    serving = read_serving_status(IndexLocation(settings.index_dir))
     try:
         manifest = loaded.manifest
         if args.json:
-            print(json.dumps({"version": loaded.version, **asdict(manifest)}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {"version": loaded.version, **asdict(manifest), "serving": serving}, ensure_ascii=False
+                )
+            )
         else:
             print(
                 f"version {loaded.version}: {manifest.articles} articles, {manifest.passages} passages, "
                 f"model {manifest.model} ({manifest.dimension} dimensions), "
-                f"{manifest.vector_index.get('kind')} index, built {manifest.created_at}"
+                f"{manifest.vector_index.get('kind')} index, "
+                f"built {manifest.created_at} ({_age(manifest.created_at)})"
             )
+            if serving is not None:
+                print(serving_text(serving))
     finally:
         loaded.close()
     return 0
+
+
+def read_serving_status(location: IndexLocation) -> dict[str, Any] | None:
+    """What the running bot last said it serves (None when no bot has run on this index)."""
+    try:
+        status = json.loads(location.serving_status.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(status, dict):
+        return None
+    status["running"] = _alive(status.get("pid"))
+    return status
+
+
+def serving_text(status: dict[str, Any]) -> str:
+    """One or two lines: the version the bot serves, since when, and its last reload error."""
+    who = f"the bot (process {status.get('pid')}{'' if status['running'] else ', no longer running'})"
+    loaded = status.get("loaded_at")
+    since = f", loaded {_age(loaded)}" if isinstance(loaded, int | float) else ""
+    lines = [f"{who} serves version {status.get('version') or '(none)'}{since}"]
+    if status.get("last_error"):
+        lines.append(f"its last reload error ({_age(status.get('last_error_at'))}): {status['last_error']}")
+    return "\n".join(lines)
+
+
+def _age(moment: object) -> str:
+    """'3 h ago' for a Unix time or an ISO 8601 timestamp; '?' when unreadable."""
+    try:
+        stamp = datetime.fromisoformat(moment).timestamp() if isinstance(moment, str) else moment
+        then = float(stamp)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "?"
+    seconds = max(0.0, time.time() - then)
+    for unit, size in (("d", 86_400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit} ago"
+    return f"{seconds:.0f} s ago"
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
 
 
 QA_INDEX = Program(

@@ -27,6 +27,7 @@ EMBEDDING_CACHE = "embeddings.sqlite"
 PENDING_PREFIX = ".pending-"  # cache/.pending-NAME.sqlite: vectors a build computed, merged once it publishes
 REBUILD_LOCK = "rebuild.lock"
 FEEDBACK_DB = "feedback.sqlite"
+SERVING_STATUS = "serving.json"  # written by the running bot: version served, since when, last error
 
 # Inside a version folder.
 MANIFEST = "manifest.json"

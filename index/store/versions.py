@@ -25,6 +25,7 @@ from index.store.layout import (
     FEEDBACK_DB,
     PENDING_PREFIX,
     REBUILD_LOCK,
+    SERVING_STATUS,
     VERSIONS_DIR,
 )
 
@@ -48,6 +49,10 @@ class IndexLocation:
     def feedback(self) -> Path:
         """The answer and vote store: beside the versions, so it survives rebuilds."""
         return self.root / FEEDBACK_DB
+
+    @property
+    def serving_status(self) -> Path:
+        return self.root / SERVING_STATUS
 
     def current_name(self) -> str | None:
         """The published version's name; None before the first build; `IndexCorruptError` if

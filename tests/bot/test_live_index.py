@@ -7,6 +7,7 @@ import asyncio
 from bot.live_index import LiveIndex
 from devtools.fake_embedder import FakeEmbedder
 from index.build.pipeline import rebuild
+from index.cli.main import main as qa_index
 from index.store.versions import IndexLocation
 from tests.bot.conftest import SlowFakeEmbedder, live_index
 
@@ -104,3 +105,74 @@ async def test_questions_in_flight_during_a_swap_are_all_answered(articles_dir, 
     assert swap.changed
     assert [a.hits[0].article.id for a in answers] == ["volcan.txt"] * 10
     assert (await live.answer("opéra Carmen", 1)).hits[0].article.id == "opera.txt"
+
+
+async def _until(check, timeout: float = 5.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not check():
+            await asyncio.sleep(0.01)
+
+
+async def test_polling_survives_any_error_logs_each_once_and_recovers(
+    articles_dir, index_dir, caplog, capsys
+):
+    from index.cli.main import main as qa_index
+
+    live = live_index(index_dir, FakeEmbedder())
+    await live.reload()
+    serving = live.version
+    current = index_dir / "CURRENT"
+    saved = current.read_text()
+    current.unlink()
+    current.mkdir()  # an operator's mistake: CURRENT is now a folder
+
+    watcher = asyncio.create_task(live.watch(0.01))
+    try:
+        await _until(lambda: live.status().last_error is not None)
+        await asyncio.sleep(0.1)  # many polls meet the same error
+        assert live.version == serving and not watcher.done()
+        assert sum("is a folder" in r.getMessage() for r in caplog.records) == 1
+
+        assert qa_index(["info", "--index", str(index_dir)]) == 1  # CURRENT is broken for info too
+        current.rmdir()
+        current.write_text(saved)
+        (articles_dir / "opera.txt").write_text(OPERA, encoding="utf-8")
+        rebuild(articles_dir, index_dir, FakeEmbedder())
+        await _until(lambda: live.version != serving)
+        assert live.status().last_error is None
+        reloaded = live.version
+    finally:
+        watcher.cancel()
+        live.close()
+    capsys.readouterr()
+    assert qa_index(["info", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert f"serves version {reloaded}" in out and "reload error" not in out
+
+
+async def test_a_version_that_fails_to_load_in_any_way_is_refused_and_shown_to_operators(
+    articles_dir, index_dir, capsys
+):
+    calls = {"n": 0}
+    good = live_index(index_dir, FakeEmbedder())
+
+    def flaky_factory():
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise MemoryError("not enough memory for the new version")
+        return good._factory()
+
+    live = LiveIndex(IndexLocation(index_dir), flaky_factory)
+    await live.reload()
+    serving = live.version
+    (articles_dir / "opera.txt").write_text(OPERA, encoding="utf-8")
+    rebuild(articles_dir, index_dir, FakeEmbedder())
+
+    result = await live.reload()
+
+    assert not result.changed and live.version == serving
+    assert "MemoryError: not enough memory" in (live.status().last_error or "")
+    assert qa_index(["info", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert f"serves version {serving}" in out and "its last reload error" in out and "MemoryError" in out
+    live.close()

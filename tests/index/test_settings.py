@@ -102,7 +102,10 @@ _VARIABLES = [variable_name(BotSettings, name) for name in BotSettings.model_fie
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(_VARIABLES), st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=40))
+@given(
+    st.sampled_from(_VARIABLES),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40),
+)
 def test_any_value_of_any_setting_is_accepted_or_one_sentence(monkeypatch, capsys, variable, value) -> None:
     _refuse_work(monkeypatch)
     with monkeypatch.context() as environment:  # each example starts from a clean environment
