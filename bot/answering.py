@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.live_index import LiveIndex
+from bot.privacy import append_private, without_mentions
 from index import Answer, AnswerLog, StoredAnswer, split_sentences
 
 _log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class AnswerFlow:
     async def ask(
         self, question: str, *, user_id: int, channel_id: int | None, collections: Sequence[str] = ()
     ) -> AskedAnswer:
+        question = without_mentions(question)  # stored and logged: no ids of the people it names
         answer = await self.live.answer(question, self.k, collections=collections or None)
         answer_id = None
         if self.log is not None:
@@ -137,10 +139,8 @@ class AnswerFlow:
         }
         if self._question_log is None:
             return
-        line = json.dumps(record, ensure_ascii=False)
         try:
-            with self._question_log.open("a", encoding="utf-8") as handle:
-                handle.write(line + "\n")
+            append_private(self._question_log, json.dumps(record, ensure_ascii=False))
         except OSError as error:
             _log.warning("cannot write the question log %s: %s", self._question_log, error)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 
 from index import IndexSettings
 
@@ -45,6 +45,15 @@ class BotSettings(IndexSettings):
         description="Channel id → collections (subfolders) searched there.",
     )
     question_log: Path | None = Field(None, description="Append one JSON line per question to this file.")
+
+    @model_validator(mode="after")
+    def _no_question_kept_when_collection_is_off(self) -> BotSettings:
+        if self.question_log is not None and not self.collect_feedback:
+            raise ValueError(
+                "QA_QUESTION_LOG is set but QA_COLLECT_FEEDBACK=false promises that no question is "
+                "stored: unset QA_QUESTION_LOG, or turn feedback collection on"
+            )
+        return self
 
 
 # The defaults alone (no environment, no .env): what the bot's option objects fall back to.

@@ -48,9 +48,11 @@ def open_retriever(settings: IndexSettings, embedder: Embedder) -> Retriever:
 
 
 def answer_log_from(settings: IndexSettings) -> AnswerLog:
-    """The answer and vote store beside the index versions (it survives rebuilds)."""
+    """The answer and vote store beside the index versions (it survives rebuilds); in memory only
+    when feedback collection is off, so no question is ever stored."""
     return AnswerLog(
-        IndexLocation(settings.index_dir).feedback,
+        IndexLocation(settings.index_dir).feedback if settings.collect_feedback else None,
         collect_feedback=settings.collect_feedback,
         max_age_days=settings.answer_max_age_days,
+        retention_days=settings.retention_days,
     )

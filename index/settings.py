@@ -66,6 +66,9 @@ class IndexSettings(BaseSettings):
     answer_max_age_days: float = Field(
         30.0, gt=0, le=3650, description="Buttons on older answers say they expired."
     )
+    retention_days: float = Field(
+        90.0, gt=0, le=3650, description="Answers and votes older than this are deleted."
+    )
 
     @field_validator("device")
     @classmethod
@@ -111,7 +114,10 @@ def settings_problem(error: ValidationError | SettingsError, settings: type[Base
         return f"{variable_name(settings, field)} must be JSON{example}"
     problems = []
     for item in error.errors():
-        field = str(item["loc"][0]) if item["loc"] else ""
+        if not item["loc"]:  # a rule across settings: its message names them
+            problems.append(item["msg"].removeprefix("Value error, "))
+            continue
+        field = str(item["loc"][0])
         info = settings.model_fields.get(field)
         secret = info is not None and info.annotation in (SecretStr, SecretStr | None)
         shown = "(hidden)" if secret else _shown(item.get("input"))

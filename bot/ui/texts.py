@@ -57,7 +57,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "question_too_long": "Cette question fait {length} caractères ; posez-la en {limit} au plus.",
         "invalid_text": "Cette question contient des octets qui ne sont pas du texte UTF-8 ; retapez-la.",
         "empty_question_terminal": "Posez une question, par exemple : "
-        "qa-bot ask \"Qu'est-ce que la Russie a demandé à la Chine ?\"",
+        'qa-bot ask "Qu\'est-ce que la Russie a demandé à la Chine ?"',
         "cooldown": "Merci d'attendre {seconds} s avant de poser une autre question.",
         "no_index": "Je ne peux pas encore répondre : {problem}.",
         "error": "Une erreur est survenue ; les opérateurs trouveront le détail dans le journal du bot.",

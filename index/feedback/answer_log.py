@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
 import threading
@@ -27,6 +28,7 @@ from index.settings import DEFAULTS
 from index.store.passages_db import PassageDatabase
 
 TOP_ARTICLES = 5
+_PURGE_EVERY_S = 3600.0
 _HASH_CHARS = 32  # 128 bits of sha256: no collisions among a server's users
 _DAY_SECONDS = 24 * 3600
 
@@ -139,30 +141,45 @@ class ExportReport:
 
 
 class AnswerLog:
-    """Answers, shown passages and feedback in one SQLite file; safe to call from worker threads."""
+    """Answers, shown passages and feedback in one SQLite file; safe to call from worker threads.
+
+    With no path the log lives in memory: buttons work until the bot restarts and nothing about
+    any question reaches the disk (feedback collection off). The file is readable by its owner
+    only, and answers older than the retention period are deleted (with what they showed and
+    their votes), their bytes overwritten.
+    """
 
     def __init__(
         self,
-        path: Path,
+        path: Path | None,
         *,
         collect_feedback: bool = DEFAULTS.collect_feedback,
         max_age_days: float = DEFAULTS.answer_max_age_days,
+        retention_days: float = DEFAULTS.retention_days,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.collect_feedback = collect_feedback
         self.max_age = timedelta(days=max_age_days)
+        self.retention = timedelta(days=retention_days)
         self._clock = clock
         self._lock = threading.Lock()
-        self._connection = sqlite3.connect(path, check_same_thread=False, timeout=10.0)
-        self._connection.execute("PRAGMA journal_mode = WAL")
+        self._purged_at = float("-inf")
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _owner_only(path)
+        target = str(path) if path is not None else ":memory:"
+        self._connection = sqlite3.connect(target, check_same_thread=False, timeout=10.0)
+        if path is not None:
+            self._connection.execute("PRAGMA journal_mode = WAL")
         self._connection.execute("PRAGMA foreign_keys = ON")
+        self._connection.execute("PRAGMA secure_delete = ON")  # purged questions are overwritten
         with self._transaction() as connection:
             connection.executescript(_SCHEMA)
             # OR IGNORE: two processes opening a new file at once agree on the first salt.
             connection.execute("INSERT OR IGNORE INTO meta VALUES ('salt', ?)", (secrets.token_hex(16),))
             self._salt = str(connection.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0])
+        self.purge()
 
     def close(self) -> None:
         with self._lock:
@@ -179,6 +196,14 @@ class AnswerLog:
         with self._lock, self._connection:
             yield self._connection
 
+    def purge(self) -> int:
+        """Delete answers older than the retention period, with what they showed and their votes."""
+        now = self._clock()
+        self._purged_at = now
+        cutoff = now - self.retention.total_seconds()
+        with self._transaction() as connection:
+            return int(connection.execute("DELETE FROM answers WHERE created_at < ?", (cutoff,)).rowcount)
+
     def _hash(self, value: int) -> str:
         return hashlib.sha256(f"{self._salt}{value}".encode()).hexdigest()[:_HASH_CHARS]
 
@@ -192,6 +217,8 @@ class AnswerLog:
         channel_id: int | None = None,
     ) -> int:
         """Store a question and what was shown; returns the id the answer's buttons carry."""
+        if self._clock() - self._purged_at > _PURGE_EVERY_S:
+            self.purge()
         keep_ids = self.collect_feedback
         user_hash = self._hash(user_id) if keep_ids and user_id is not None else None
         channel_hash = self._hash(channel_id) if keep_ids and channel_id is not None else None
@@ -417,3 +444,13 @@ def _latest_per_question(labels: Iterable[LabelledQuestion]) -> list[LabelledQue
         latest.pop(_question_key(label.question), None)  # re-insert so the order follows the latest label
         latest[_question_key(label.question)] = label
     return list(latest.values())
+
+
+def _owner_only(path: Path) -> None:
+    """Create the file readable by its owner only, or make it so (SQLite gives its -wal and -shm
+    files the same permissions)."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -57,8 +58,8 @@ DAY = 24 * 3600.0
 class Clock:
     """A settable clock so expiry and the last-24-hours figure can be tested without waiting."""
 
-    def __init__(self, now: float = 1_750_000_000.0) -> None:
-        self.now = now
+    def __init__(self, now: float | None = None) -> None:
+        self.now = time.time() if now is None else now
 
     def __call__(self) -> float:
         return self.now
