@@ -47,14 +47,22 @@ def article_text(rng: random.Random, words: list[str], count: int) -> str:
     return "\n\n".join(paragraphs)
 
 
-def write_corpus(folder: Path, passages: int, *, words_per_article: int = 500, seed: int = 0) -> int:
-    """Write about `passages` 100-word passages as JSON-lines articles; returns how many articles."""
+def write_corpus(
+    folder: Path, passages: int, *, words_per_article: int = 500, seed: int = 0, collections: int = 0
+) -> int:
+    """Write about `passages` 100-word passages as JSON-lines articles; returns how many articles.
+
+    With `collections`, the files are dealt into that many subfolders (`section-0`, ...).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     words = french_words()
     articles = max(1, passages * 72 // words_per_article)  # the splitter makes ~72-word passages
     for first in range(0, articles, _ARTICLES_PER_FILE):
-        with (folder / f"part-{first // _ARTICLES_PER_FILE:05d}.jsonl").open("w", encoding="utf-8") as out:
+        part = first // _ARTICLES_PER_FILE
+        target = folder / f"section-{part % collections}" if collections else folder
+        target.mkdir(exist_ok=True)
+        with (target / f"part-{part:05d}.jsonl").open("w", encoding="utf-8") as out:
             for number in range(first, min(first + _ARTICLES_PER_FILE, articles)):
                 title = " ".join(rng.choices(words, k=rng.randint(4, 9))).capitalize()
                 text = article_text(rng, words, words_per_article)
@@ -70,7 +78,7 @@ def write_corpus(folder: Path, passages: int, *, words_per_article: int = 500, s
 
 def change_one_article(folder: Path, seed: int = 1) -> str:
     """Rewrite the text of the first article of the first file; returns its id."""
-    path = sorted(folder.glob("*.jsonl"))[0]
+    path = sorted(folder.rglob("*.jsonl"))[0]
     lines = path.read_text(encoding="utf-8").splitlines()
     record = json.loads(lines[0])
     record["text"] = article_text(random.Random(seed), french_words(), 500)

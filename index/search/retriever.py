@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -15,6 +17,7 @@ from index.search.highlight import highlight_spans
 from index.settings import DEFAULTS
 from index.store.loader import LoadedIndex
 from index.store.passages_db import ArticleInfo
+from index.store.vectors import RowSubset
 
 # The bot answers when the best fused score reaches min_score + KEYWORD_SLOPE * (the keyword weight
 # this question got). Keyword scores are normalised by the question's best one, so they inflate the
@@ -26,6 +29,8 @@ KEYWORD_SLOPE = 0.7
 CANDIDATES = 50
 # Dense score = (1 - w) * passage cosine + w * best sentence cosine, when sentences are indexed.
 SENTENCE_WEIGHT = 0.5
+# Sets of collections whose rows are kept ready for restricted search (a few channels' mappings).
+_SUBSETS_KEPT = 4
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.options = options or RetrievalOptions()
+        self._subsets: OrderedDict[frozenset[str], RowSubset] = OrderedDict()
+        self._subsets_lock = threading.Lock()
 
     @property
     def version(self) -> str:
@@ -84,13 +91,10 @@ class Retriever:
         """The passages ranked offset..offset+k for a question, best first, without overlapping windows."""
         wanted = offset + k
         pool = max(self.options.candidates, wanted * 4)
-        allowed = set(self.index.database.rows_in_collections(collections)) if collections else None
+        subset = self._subset(collections) if collections else None
         query_vector = self.embedder.embed_queries([question])[0]
-        dense = self.index.vectors.search(query_vector, pool if allowed is None else self.index.vectors.count)
-        lexical = self.index.lexical.search(question, pool if allowed is None else len(self.index.lexical))
-        if allowed is not None:
-            dense = [(row, s) for row, s in dense if row in allowed][:pool]
-            lexical = [(row, s) for row, s in lexical if row in allowed][:pool]
+        dense = self.index.vectors.search(query_vector, pool, subset)
+        lexical = self.index.lexical.search(question, pool, subset.rows if subset is not None else None)
         dense = self._blend_sentences(query_vector, dense, lexical)
         coverage = self.index.lexical.coverage(question)
         weight = fusion.lexical_weight_for(coverage, self.options.fusion)
@@ -103,6 +107,22 @@ class Retriever:
         ]
         hits = fusion.dedupe_overlapping(candidates, span=_span)[:wanted]
         return [self._with_highlights(hit, question, query_vector) for hit in hits[offset:wanted]]
+
+    def _subset(self, collections: Collection[str]) -> RowSubset:
+        """The rows of these collections, prepared for restricted search (kept for reuse)."""
+        key = frozenset(collections)
+        with self._subsets_lock:
+            subset = self._subsets.get(key)
+            if subset is not None:
+                self._subsets.move_to_end(key)
+                return subset
+        rows = np.asarray(self.index.database.rows_in_collections(key), dtype=np.int64)
+        subset = self.index.vectors.subset(rows)
+        with self._subsets_lock:
+            self._subsets[key] = subset
+            while len(self._subsets) > _SUBSETS_KEPT:
+                self._subsets.popitem(last=False)
+        return subset
 
     def _blend_sentences(
         self, query: np.ndarray, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]

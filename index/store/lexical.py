@@ -106,9 +106,13 @@ class LexicalIndex:
             out[self._indices[lo:hi]] += self._data[lo:hi]
         return out
 
-    def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        """The `k` best rows with a positive score, best first, as (row, score)."""
-        return top_k(self.scores(query), k)
+    def search(self, query: str, k: int, within: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The `k` best rows with a positive score, best first, as (row, score); only rows of
+        `within` (sorted row numbers) when given."""
+        scores = self.scores(query)
+        if within is None:
+            return top_k(scores, k)
+        return [(int(within[i]), score) for i, score in top_k(scores[within], k)]
 
     def save(self, directory: Path) -> None:
         """Write `lexical.npz` and `lexical.json` into `directory` (created if missing)."""

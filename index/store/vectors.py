@@ -25,6 +25,11 @@ HNSW_BUILD_DEPTH = 80
 HNSW_SEARCH_DEPTH = 128
 _MAX_SEARCH_DEPTH = 1024
 RECALL_TARGET = 0.95
+# A search of an HNSW index restricted to a few rows (a channel's collections) is exact over those
+# rows up to this many: a float16 copy of their vectors (20 MB at 512 dimensions) searched in under
+# 1 ms. Above it, the graph is walked with a filter, its depth widened as the rows thin out.
+EXACT_SUBSET_LIMIT = 20_000
+_FP16 = faiss.ScalarQuantizer.QT_fp16  # an int constant; faiss's stubs type it as the class
 # Vectors handed to faiss at a time, so a memory-mapped matrix is never copied whole.
 _ADD_CHUNK = 65_536
 
@@ -70,8 +75,7 @@ class VectorIndex:
         else:
             # Vectors stored as float16: half the memory of float32 for a cosine error under 1e-3
             # (what keeps the bot with a 100k-passage index under 1 GB).
-            fp16 = faiss.ScalarQuantizer.QT_fp16  # an int constant; faiss's stubs type it as the class
-            hnsw = faiss.IndexHNSWSQ(dimension, fp16, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
+            hnsw = faiss.IndexHNSWSQ(dimension, _FP16, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
             hnsw.hnsw.efConstruction = HNSW_BUILD_DEPTH
             hnsw.hnsw.efSearch = HNSW_SEARCH_DEPTH
             hnsw.train(np.ascontiguousarray(vectors[:_ADD_CHUNK], dtype=np.float32))
@@ -112,13 +116,24 @@ class VectorIndex:
             return vectors + int(self.count * 2 * HNSW_NEIGHBOURS * 4 * (1 + 1 / HNSW_NEIGHBOURS))
         return vectors
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """The k rows most similar to one query vector."""
+    def search(self, query: np.ndarray, k: int, within: RowSubset | None = None) -> list[tuple[int, float]]:
+        """The k rows most similar to one query vector (only rows of `within`, when given)."""
         if self.count == 0 or k <= 0:
             return []
         matrix = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+        if within is not None:
+            return within.search(self._index, matrix, k)
         scores, rows = self._index.search(matrix, min(k, self.count))
         return [(int(row), float(score)) for row, score in zip(rows[0], scores[0], strict=True) if row >= 0]
+
+    def subset(self, rows: np.ndarray) -> RowSubset:
+        """What a search restricted to `rows` needs (build once per set of rows, then reuse)."""
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        if self.kind == "flat" or len(rows) > EXACT_SUBSET_LIMIT or not len(rows):
+            return RowSubset(rows, self.count)
+        copy = faiss.IndexScalarQuantizer(self.dimension, _FP16, faiss.METRIC_INNER_PRODUCT)
+        copy.add(np.asarray(self._index.reconstruct_batch(rows), dtype=np.float32))
+        return RowSubset(rows, self.count, copy)
 
     def scores_for(self, query: np.ndarray, rows: list[int]) -> np.ndarray:
         """Cosine of the query with the stored vectors of the given rows (exact, whatever the kind)."""
@@ -129,6 +144,36 @@ class VectorIndex:
 
     def info(self, recall_at_10: float | None = None) -> VectorIndexInfo:
         return VectorIndexInfo(self.kind, self.count, self.dimension, recall_at_10)
+
+
+class RowSubset:
+    """Rows a search may return: a faiss filter over the whole index, or (few rows of an HNSW
+    index) an exact copy of their vectors, since a filtered graph walk misses rows it skips."""
+
+    def __init__(self, rows: np.ndarray, total: int, copy: faiss.Index | None = None) -> None:
+        self.rows = rows
+        self._copy = copy
+        self._share = len(rows) / total if total else 1.0
+        self._selector = faiss.IDSelectorBatch(rows) if copy is None and len(rows) else None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def search(self, index: faiss.Index, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if not len(self.rows):
+            return []
+        k = min(k, len(self.rows))
+        if self._copy is not None:
+            scores, local = self._copy.search(query, k)
+            return [(int(self.rows[i]), float(s)) for i, s in zip(local[0], scores[0], strict=True) if i >= 0]
+        untyped: Any = faiss  # faiss's bundled stubs lack the filtered-search parameters
+        if isinstance(index, faiss.IndexHNSW):
+            depth = min(_MAX_SEARCH_DEPTH, int(index.hnsw.efSearch / max(self._share, 1e-3)))
+            params = untyped.SearchParametersHNSW(sel=self._selector, efSearch=max(depth, k))
+        else:
+            params = untyped.SearchParameters(sel=self._selector)
+        scores, rows = index.search(query, k, params=params)
+        return [(int(row), float(score)) for row, score in zip(rows[0], scores[0], strict=True) if row >= 0]
 
 
 def exact_top_k(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:

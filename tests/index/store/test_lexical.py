@@ -80,3 +80,9 @@ def test_load_reports_missing_and_corrupt_indexes(tmp_path: Path) -> None:
 def test_empty_and_stop_word_only_corpora_search_to_nothing() -> None:
     assert LexicalIndex.build([]).search("école", 3) == []
     assert LexicalIndex.build(["le la les", "et ou"]).search("école", 3) == []
+
+
+def test_search_within_rows_keeps_only_those_rows() -> None:
+    index = LexicalIndex.build(["le volcan Hekla", "la grève des trains", "le volcan Etna", "un volcan"])
+    assert sorted(row for row, _ in index.search("volcan", 10, np.array([1, 2, 3]))) == [2, 3]
+    assert index.search("volcan", 10, np.array([1])) == []

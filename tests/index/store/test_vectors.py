@@ -5,6 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from devtools.fake_embedder import FakeEmbedder
+from index.build.pipeline import rebuild
+from index.search.retriever import RetrievalOptions, Retriever
+from index.store.loader import open_published
 from index.store.vectors import VectorIndex, choose_kind, exact_top_k, tune_search_depth
 
 
@@ -85,3 +89,47 @@ def test_search_depth_is_deepened_until_recall_meets_the_target(tmp_path):
     assert recall >= 0.99
     approximate.save(tmp_path / "v.faiss")
     assert measure_recall_at_10(VectorIndex.load(tmp_path / "v.faiss"), vectors) == recall
+
+
+@pytest.mark.parametrize(
+    ("kind", "exact_limit"),
+    [("flat", 20_000), ("hnsw", 20_000), ("hnsw", 10)],  # hnsw: exact copy of the rows, then a filtered walk
+)
+def test_a_restricted_search_returns_the_best_rows_of_the_subset_only(kind, exact_limit, monkeypatch):
+    monkeypatch.setattr("index.store.vectors.EXACT_SUBSET_LIMIT", exact_limit)
+    vectors = _unit_vectors(3000, seed=1)
+    index = VectorIndex.build(vectors, kind)
+    rows = np.arange(1000, 1300)  # 10% of the index, like a channel's collection
+    subset = index.subset(rows)
+
+    for query in vectors[[0, 1100, 2500]]:
+        found = index.search(query, 20, subset)
+        truth = rows[np.argsort(-(vectors[rows] @ query))[:20]]
+        assert {row for row, _ in found} <= set(rows.tolist())
+        assert len({row for row, _ in found} & set(truth.tolist())) >= 18  # exact, or near it for HNSW
+    assert index.search(vectors[0], 5, index.subset(np.array([], dtype=np.int64))) == []
+
+
+def test_a_restricted_search_never_asks_for_every_row(monkeypatch, write_articles, tmp_path):
+    """A channel mapped to collections searches those rows, not the whole index filtered afterwards."""
+    files = {
+        f"{section}/a{n}.txt": f"Titre {n}\n\nLe texte {section} numéro {n}."
+        for section in "ab"
+        for n in range(40)
+    }
+    rebuild(write_articles(files), tmp_path / "index", FakeEmbedder())
+    retriever = Retriever(
+        open_published(tmp_path / "index"), FakeEmbedder(), RetrievalOptions(min_score=-1.0)
+    )
+    asked: list[int] = []
+    search = VectorIndex.search
+
+    def spy(self, query, k, within=None):
+        asked.append(k)
+        return search(self, query, k, within)
+
+    monkeypatch.setattr(VectorIndex, "search", spy)
+    hits = retriever.search("le texte numéro 3", 3, collections=["b"])
+    retriever.close()
+    assert hits and all(hit.article.collection == "b" for hit in hits)
+    assert max(asked) < 80  # the index holds 80 passages
