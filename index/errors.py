@@ -27,3 +27,21 @@ class ModelLoadError(ArticleIndexError):
 
 class RebuildLockedError(ArticleIndexError):
     """Another rebuild holds the lock on this index directory."""
+
+
+class FeedsConfigError(ArticleIndexError):
+    """The feeds file is missing or invalid: the message names the file, the entry and the fix."""
+
+
+class FollowLockedError(ArticleIndexError):
+    """Another `follow` is writing into the same articles folder."""
+
+
+class FeedError(ArticleIndexError):
+    """One feed (or one page) could not be fetched or read; its `reason` says why, briefly."""
+
+    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status  # the HTTP status, when the server answered with an error
+        self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After)
