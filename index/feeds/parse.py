@@ -110,8 +110,9 @@ def _xml_item(entry: Any, feed_url: str) -> FeedItem | None:
         entry.get("id") or None,
         link,
         title,
-        iso_date(entry.get("published_parsed")),
-        iso_date(entry.get("updated_parsed")),
+        # dict.get: feedparser's own get maps a missing updated_parsed to published_parsed, with a warning.
+        iso_date(dict.get(entry, "published_parsed")),
+        iso_date(dict.get(entry, "updated_parsed")),
         content.strip(),
         kind != "text/plain",
     )

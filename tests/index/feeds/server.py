@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,6 +34,7 @@ class Route:
 class Request:
     path: str
     headers: dict[str, str]
+    at: float  # time.monotonic() when it arrived
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -79,7 +81,8 @@ class FeedServer:
         self._thread.join(timeout=5)
 
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
-        self.requests.append(Request(handler.path, {k.lower(): v for k, v in handler.headers.items()}))
+        headers = {name.lower(): value for name, value in handler.headers.items()}
+        self.requests.append(Request(handler.path, headers, time.monotonic()))
         route = self.routes.get(handler.path)
         if route is None:
             _send(handler, 404, b"not found", "text/plain")
