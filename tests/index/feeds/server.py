@@ -52,7 +52,7 @@ class FeedServer:
         self.requests: list[Request] = []
         self._closing = threading.Event()
         self._server = _QuietServer(("127.0.0.1", 0), _handler(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def host(self) -> str:
