@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from index.errors import FeedsConfigError
 from index.feeds.config import Feed, is_safe_name, load_feeds, parse_feeds, url_problem
+from tests.conftest import PROJECT_ROOT
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -135,3 +136,8 @@ def test_any_toml_shaped_data_either_loads_or_fails_with_a_sentence(data):
     except FeedsConfigError as error:
         assert str(error).startswith("feeds file feeds.toml")
     json.dumps(data)
+
+
+def test_the_example_in_the_repository_is_valid():
+    feeds = load_feeds(PROJECT_ROOT / "deploy" / "feeds.example.toml")
+    assert [feed.folder for feed in feeds] == ["world/example-world", "example-science"]
