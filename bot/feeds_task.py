@@ -39,6 +39,7 @@ class FeedsTask:
         self._task: asyncio.Task[None] | None = None
         self._last_problem: str | None = None
         self.rounds = 0
+        self.last_report: FollowReport | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="follow-feeds")
@@ -69,6 +70,7 @@ class FeedsTask:
             return None
         finally:
             self.rounds += 1
+        self.last_report = report
         problems = [f"{feed.name}: {feed.reason}" for feed in report.failures]
         if report.rebuild_error:
             problems.append(f"rebuild: {report.rebuild_error}")

@@ -40,9 +40,15 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DURATION",
         help="a round every DURATION (30s, 15m, 1h) until interrupted (Ctrl-C, SIGTERM)",
     )
-    parser.add_argument("--feeds", dest="feeds_file", type=Path, help="feeds file (default QA_FEEDS_FILE)")
     parser.add_argument(
-        "--articles", dest="articles_dir", type=Path, help="articles folder (default QA_ARTICLES_DIR)"
+        "--feeds", dest="feeds_file", type=Path, metavar="FILE", help="feeds file (default QA_FEEDS_FILE)"
+    )
+    parser.add_argument(
+        "--articles",
+        dest="articles_dir",
+        type=Path,
+        metavar="DIR",
+        help="articles folder (default QA_ARTICLES_DIR)",
     )
     index_arguments(parser)
 

@@ -12,9 +12,9 @@ import pytest
 from bot.feeds_task import FeedsTask, feeds_task_from
 from bot.settings import BotSettings
 from devtools.fake_embedder import FakeEmbedder
+from devtools.feed_server import FeedServer, Story, page, rss
 from tests.bot.conftest import live_index
 from tests.bot.test_live_index import _ask, _quotes
-from tests.index.feeds.server import FeedServer, Story, page, rss
 
 OPERA = ["La nouvelle saison de l'opéra de Lyon s'ouvre avec Carmen de Bizet.", "Les places sont en vente."]
 POLL_S = 0.3  # the test's feed interval: the answer must come within one poll plus the build

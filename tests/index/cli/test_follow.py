@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from devtools.fake_embedder import FakeEmbedder
+from devtools.feed_server import FeedServer, Story, page, rss
 from index.build.pipeline import rebuild
 from index.cli.main import main as qa_index
 from tests.conftest import PROJECT_ROOT
-from tests.index.feeds.server import FeedServer, Story, page, rss
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from devtools.feed_server import FeedServer
 from index.feeds.options import FetchOptions, FollowOptions
-from tests.index.feeds.server import FeedServer
 
 # Short limits so misbehaving servers are caught quickly; no pause between requests to one host.
 FAST = FetchOptions(timeout=1.0, max_bytes=200_000, host_delay=0.0)

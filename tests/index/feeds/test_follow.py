@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from devtools.fake_embedder import FakeEmbedder
+from devtools.feed_server import FeedServer, Story, atom, json_feed, page, rss
 from index.feeds.config import Feed
 from index.feeds.follow import FollowReport, follow_once
 from index.feeds.state import FollowState
@@ -16,7 +17,6 @@ from index.ingest.folder import load_articles
 from index.search.retriever import RetrievalOptions, Retriever
 from index.store.loader import open_published
 from tests.index.feeds.conftest import FAST, RETRY
-from tests.index.feeds.server import FeedServer, Story, atom, json_feed, page, rss
 
 HEKLA = ["Le volcan Hekla est entré en éruption ce matin en Islande.", "Les cendres couvrent la vallée."]
 HEKLA_UPDATE = [*HEKLA, "Les vols vers Reykjavik sont annulés jusqu'à nouvel ordre."]
@@ -378,3 +378,17 @@ def test_the_report_is_json_with_the_promised_fields(server, tmp_path):
         }
     ]
     assert data["rebuild"]["articles"] == 1 and data["fetch_seconds_per_written_item"] > 0
+
+
+def test_an_unreadable_state_file_is_set_aside_and_the_round_goes_on(server, tmp_path, caplog):
+    _hekla_site(server)
+    run = Round(tmp_path)
+    state = run.articles / ".feeds" / "state.json"
+    state.parent.mkdir(parents=True)
+    state.write_text("{not json", encoding="utf-8")
+
+    report = run([Feed("quotidien", server.url("/rss.xml"))])
+
+    assert report.count("items_new") == 1 and "starting afresh" in caplog.text
+    assert (run.articles / ".feeds" / "state.json.unreadable").read_text(encoding="utf-8") == "{not json"
+    assert "quotidien" in FollowState.load(run.articles).feeds

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from devtools.feed_server import Story, atom, json_feed, rss
 from index.errors import FeedError
 from index.feeds.parse import iso_date, parse_feed
-from tests.index.feeds.server import Story, atom, json_feed, rss
 
 BASE = "http://news.example/rss/une.xml"
 

@@ -1,4 +1,4 @@
-"""A web server on 127.0.0.1 for the feed tests: feeds, pages, robots.txt and misbehaviour, by path.
+"""A web server on 127.0.0.1 serving feeds, pages, robots.txt and misbehaviour by path: for tests and bench.
 
 It runs in a thread, so both plain and async tests can use it; every request is recorded (path
 and headers) so tests can assert what was, and was not, fetched. Slow answers wait on an event
