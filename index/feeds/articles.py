@@ -119,7 +119,8 @@ def _words(text: str) -> str:
 
 def page_article(page: Page) -> HtmlText | None:
     """Main text and metadata of a fetched page; None when it is not HTML or holds no text."""
-    if page.content_type not in _HTML_TYPES:
+    untyped_html = not page.content_type and b"<html" in page.body[:2048].lower()
+    if page.content_type not in _HTML_TYPES and not untyped_html:
         return None
     return extract_html(_page_html(page))
 

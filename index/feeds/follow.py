@@ -193,7 +193,7 @@ def _rebuild(
         report.rebuild = rebuild(articles_dir, index_dir, embedder(), build_options)
     except ArticleIndexError as error:
         report.rebuild_error = str(error)
-        _log.warning("rebuild after following feeds failed: %s (tried again next round)", error)
+        _log.info("rebuild after following feeds failed: %s (tried again next round)", error)
     else:
         state.pending_rebuild = False
         state.save(articles_dir)
@@ -293,7 +293,8 @@ class _Round:
         feed_state.next_retry = _iso(_now() + timedelta(seconds=wait))
         feed_state.last_error = error.reason
         result.status, result.reason, result.retry_at = "failed", error.reason, feed_state.next_retry
-        _log.warning(
+        # Info, not a warning: the round's summary (or the bot's feeds task) reports failures once.
+        _log.info(
             "feed %s (%s) failed: %s; next try at %s", feed.name, feed.url, error.reason, result.retry_at
         )
 
