@@ -25,6 +25,8 @@ from index.feeds.config import url_problem
 from index.feeds.options import FetchOptions
 
 _log = logging.getLogger(__name__)
+# httpx logs every request at INFO; a round's summary already says what was fetched and what failed.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _ROBOTS_MAX_BYTES = 512_000  # RFC 9309: crawlers parse at least 500 KiB
