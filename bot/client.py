@@ -21,6 +21,7 @@ from bot.ui.views import DYNAMIC_ITEMS
 from index import AnswerLog, answer_log_from
 
 if TYPE_CHECKING:
+    from bot.feeds_task import FeedsTask
     from bot.settings import BotSettings
 
 _log = logging.getLogger(__name__)
@@ -42,9 +43,15 @@ class _QABotMixin:
     collect_feedback: bool
     tree: app_commands.CommandTree[Any]
     _watcher: asyncio.Task[None] | None
+    feeds: FeedsTask | None
 
     def __init__(
-        self, live: LiveIndex, settings: BotSettings, answer_log: AnswerLog | None, **options: Any
+        self,
+        live: LiveIndex,
+        settings: BotSettings,
+        answer_log: AnswerLog | None,
+        feeds: FeedsTask | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(  # type: ignore[call-arg]  # discord.py's Bot or AutoShardedBot, next in the MRO
             command_prefix=commands.when_mentioned,
@@ -58,6 +65,7 @@ class _QABotMixin:
         self.collect_feedback = settings.collect_feedback
         self.flow = AnswerFlow(live, answer_log, settings.passages_per_answer, settings.question_log)
         self._watcher = None
+        self.feeds = feeds
 
     async def setup_hook(self) -> None:
         await self.add_cog(QuestionsCog(self, self.flow, self.settings))  # type: ignore[attr-defined, arg-type]
@@ -70,6 +78,8 @@ class _QABotMixin:
         if self.settings.index_poll_seconds > 0:
             self._watcher = asyncio.create_task(self.live.watch(self.settings.index_poll_seconds))
             self._watcher.add_done_callback(_report_unexpected_end)
+        if self.feeds is not None:
+            self.feeds.start()
         await self._sync_commands()
 
     async def _sync_commands(self) -> None:
@@ -104,6 +114,8 @@ class _QABotMixin:
     async def close(self) -> None:
         if self._watcher is not None:
             self._watcher.cancel()
+        if self.feeds is not None:
+            await self.feeds.close()
         await super().close()  # type: ignore[misc]
         self.live.close()
         if self.flow.log is not None:
@@ -124,7 +136,9 @@ class ShardedQABot(_QABotMixin, commands.AutoShardedBot):
     """Asks Discord how many shards it needs (GET /gateway/bot) and runs them all."""
 
 
-def create_bot(live: LiveIndex, settings: BotSettings, **options: Any) -> QABot | ShardedQABot:
-    """The bot the settings ask for: sharded or not (options go to discord.py's client)."""
+def create_bot(
+    live: LiveIndex, settings: BotSettings, *, feeds: FeedsTask | None = None, **options: Any
+) -> QABot | ShardedQABot:
+    """The bot the settings ask for: sharded or not, following feeds or not (options go to discord.py)."""
     cls = ShardedQABot if settings.sharded else QABot
-    return cls(live, settings, answer_log_from(settings), **options)
+    return cls(live, settings, answer_log_from(settings), feeds, **options)

@@ -17,6 +17,7 @@ import yarl
 
 from bot.assembly import live_index_from
 from bot.client import create_bot
+from bot.feeds_task import check_feeds_file, feeds_task_from
 from bot.settings import BotSettings
 from index import ArticleIndexError, Embedder, embedder_from
 
@@ -55,7 +56,7 @@ def hide_from_logs(secret: str) -> None:
 async def serve(settings: BotSettings, token: str, embedder: Embedder) -> None:
     """Run the bot until it is closed; the caller turns failures into exit codes."""
     live = live_index_from(settings, embedder)
-    bot = create_bot(live, settings)
+    bot = create_bot(live, settings, feeds=feeds_task_from(settings, embedder, live))
     async with bot:
         await bot.start(token)
 
@@ -80,6 +81,7 @@ def run_bot(settings: BotSettings) -> int:
     hide_from_logs(token)
     configure_endpoints(settings.discord_api_base, settings.discord_gateway_url)
     try:
+        check_feeds_file(settings)
         embedder = embedder_from(settings)
     except ArticleIndexError as error:
         print(f"error: {error}", file=sys.stderr)

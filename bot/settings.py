@@ -38,6 +38,9 @@ class BotSettings(IndexSettings):
     index_poll_seconds: float = Field(
         30.0, ge=0, le=86_400, description="How often to look for a new index; 0 = never."
     )
+    feeds_poll_seconds: float = Field(
+        900.0, ge=0, le=86_400, description="With QA_FEEDS_FILE set: follow the feeds this often; 0 = never."
+    )
     answer_in_threads: bool = Field(False, description="Answer each question in its own thread.")
     channel_collections: dict[int, list[str]] = Field(
         default_factory=dict,

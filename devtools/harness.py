@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.assembly import live_index_from
 from bot.client import QABot, ShardedQABot, create_bot
+from bot.feeds_task import feeds_task_from
 from bot.settings import BotSettings
 from devtools.discord_emulator import DiscordEmulator
 from devtools.discord_emulator.discordpy import pointed_at, running
@@ -37,7 +38,9 @@ async def bot_on_emulator(
     """The bot (discord.py, unmodified) logged in to a running emulator and ready; closed on exit."""
     with pointed_at(emulator):
         # discord.py waits this long after the last GUILD_CREATE before it is ready (default 2 s).
-        bot = create_bot(live_index_from(settings, embedder), settings, guild_ready_timeout=0.1)
+        live = live_index_from(settings, embedder)
+        feeds = feeds_task_from(settings, embedder, live)  # None unless settings.feeds_file is set
+        bot = create_bot(live, settings, feeds=feeds, guild_ready_timeout=0.1)
         async with running(bot, emulator.token, timeout=timeout):
             yield bot
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from index.build.options import BuildOptions
 from index.embed.embedder import Embedder, EmbedderOptions, load_embedder
 from index.feedback.answer_log import AnswerLog
+from index.feeds.options import FetchOptions, FollowOptions
 from index.ingest.passages import SplitSettings
 from index.search.retriever import RetrievalOptions, Retriever
 from index.settings import IndexSettings
@@ -55,4 +56,21 @@ def answer_log_from(settings: IndexSettings) -> AnswerLog:
         collect_feedback=settings.collect_feedback,
         max_age_days=settings.answer_max_age_days,
         retention_days=settings.retention_days,
+    )
+
+
+def fetch_options_from(settings: IndexSettings) -> FetchOptions:
+    return FetchOptions(
+        user_agent=settings.feeds_user_agent,
+        timeout=settings.feeds_timeout_seconds,
+        max_bytes=settings.feeds_max_bytes,
+        host_delay=settings.feeds_host_delay_seconds,
+    )
+
+
+def follow_options_from(settings: IndexSettings) -> FollowOptions:
+    return FollowOptions(
+        max_items=settings.feeds_max_items,
+        retry_seconds=settings.feeds_retry_seconds,
+        retry_max_seconds=settings.feeds_retry_max_seconds,
     )

@@ -35,3 +35,21 @@ class RebuildLockedError(ArticleIndexError):
 
 class DiskFullError(ArticleIndexError):
     """A rebuild ran out of disk space; nothing was published and the cache was left as it was."""
+
+
+class FeedsConfigError(ArticleIndexError):
+    """The feeds file is missing or invalid: the message names the file, the entry and the fix."""
+
+
+class FollowLockedError(ArticleIndexError):
+    """Another `follow` is writing into the same articles folder."""
+
+
+class FeedError(ArticleIndexError):
+    """One feed (or one page) could not be fetched or read; its `reason` says why, briefly."""
+
+    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status  # the HTTP status, when the server answered with an error
+        self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After)

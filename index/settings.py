@@ -20,6 +20,9 @@ PACKAGED_MINILM = "all-MiniLM-L6-v2"
 VectorIndexKind = Literal["auto", "flat", "hnsw"]
 _DEVICE = re.compile(r"^(cpu|auto|mps|cuda(:\d+)?)$")
 
+# Says who fetches (the product token is what robots.txt rules name); operators add a contact.
+FEEDS_USER_AGENT = "article-qa-bot/0.1 (news feed follower for a Discord bot that quotes articles)"
+
 
 class IndexSettings(BaseSettings):
     """Where articles and the index live, and how passages are cut, embedded, ranked and logged."""
@@ -68,6 +71,27 @@ class IndexSettings(BaseSettings):
     )
     retention_days: float = Field(
         90.0, gt=0, le=3650, description="Answers and votes older than this are deleted."
+    )
+    # Following feeds (`qa-index follow`, and the bot when feeds_file is set).
+    feeds_file: Path | None = Field(None, description="feeds.toml listing the RSS/Atom/JSON feeds to follow.")
+    feeds_user_agent: str = Field(
+        FEEDS_USER_AGENT,
+        min_length=1,
+        description="User-Agent sent with every request (and matched against robots.txt); add a contact.",
+    )
+    feeds_timeout_seconds: float = Field(20.0, gt=0, le=600, description="Time limit for one request.")
+    feeds_max_bytes: int = Field(
+        5_000_000, ge=1024, le=200_000_000, description="Larger feeds or pages are not read past this."
+    )
+    feeds_host_delay_seconds: float = Field(
+        2.0, ge=0, le=600, description="Pause between two requests to the same host."
+    )
+    feeds_max_items: int = Field(50, ge=1, le=10_000, description="Items read from each feed per round.")
+    feeds_retry_seconds: float = Field(
+        300.0, gt=0, le=86_400, description="Wait after a feed's first failure; doubles with each failure."
+    )
+    feeds_retry_max_seconds: float = Field(
+        21_600.0, gt=0, le=604_800, description="Longest wait between retries of a failing feed."
     )
 
     @field_validator("device")

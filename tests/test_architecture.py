@@ -16,7 +16,7 @@ from index.build.pipeline import rebuild
 from tests.conftest import PROJECT_ROOT
 
 READ_SIDE = ("index.store", "index.search", "index.text", "index.embed")
-WRITE_SIDE = ("index.ingest", "index.build")
+WRITE_SIDE = ("index.ingest", "index.build", "index.feeds")
 
 
 def _module_name(path: Path) -> str:
@@ -82,8 +82,8 @@ from index import RetrievalOptions, Retriever, open_published
 
 retriever = Retriever(open_published(Path(sys.argv[1])), FakeEmbedder(), RetrievalOptions(min_score=0.0))
 answer = retriever.answer("Où le volcan est-il entré en éruption ?")
-loaded = [name for name in ("trafilatura", "lxml", "index.ingest.html_page", "index.build.pipeline")
-          if name in sys.modules]
+loaded = [name for name in ("trafilatura", "lxml", "index.ingest.html_page", "index.build.pipeline",
+                            "index.feeds.follow", "httpx", "feedparser") if name in sys.modules]
 print(json.dumps({"answered": answer.answered, "loaded": loaded}))
 """
 

@@ -1,4 +1,4 @@
-"""`qa-index`: rebuild the index from an articles folder, inspect it, evaluate retrieval."""
+"""`qa-index`: rebuild the index from an articles folder, follow news feeds into it, inspect it, evaluate."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from index.build.pipeline import rebuild
 from index.cli.app import Command, Program, index_arguments
 from index.cli.evaluate import EVAL
 from index.cli.feedback import FEEDBACK
+from index.cli.follow import FOLLOW
 from index.ingest.folder import check_articles_folder
 from index.settings import IndexSettings
 from index.store.loader import open_published
@@ -171,6 +172,7 @@ QA_INDEX = Program(
             _rebuild_arguments,
         ),
         Command("info", "describe the published index", _info, index_arguments),
+        FOLLOW,
         EVAL,
         FEEDBACK,
     ),
