@@ -15,7 +15,15 @@ from pathlib import Path
 
 from bot.live_index import LiveIndex
 from bot.privacy import append_private, without_mentions
-from index import Answer, AnswerLog, StoredAnswer, split_sentences
+from index import (
+    Answer,
+    AnswerLog,
+    StoredAnswer,
+    furniture_spans,
+    spans_without,
+    split_sentences,
+    text_without,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -148,15 +156,19 @@ class AnswerFlow:
 def surrounding(
     text: str, start: int, end: int, title: str, url: str | None, source: str = ""
 ) -> PassageContext:
-    """The passage text[start:end] with up to CONTEXT_SENTENCES sentences before and after it."""
-    spans = split_sentences(text)
+    """The passage text[start:end] with up to CONTEXT_SENTENCES sentences before and after it.
+
+    Page furniture around the passage ("Lire aussi", credits, date stamps) is left out.
+    """
+    furniture = furniture_spans(text)
+    spans = spans_without(split_sentences(text), furniture, text)
     before = [s for s in spans if s[1] <= start][-CONTEXT_SENTENCES:]
     after = [s for s in spans if s[0] >= end][:CONTEXT_SENTENCES]
     return PassageContext(
         title=title,
         url=url,
-        before=text[before[0][0] : start].strip() if before else "",
+        before=text_without(text, before[0][0], start, furniture).strip() if before else "",
         passage=text[start:end],
-        after=text[end : after[-1][1]].strip() if after else "",
+        after=text_without(text, end, after[-1][1], furniture).strip() if after else "",
         source=source,
     )

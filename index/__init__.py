@@ -3,8 +3,8 @@
 The stages, one subpackage each: `ingest` (a folder → articles → passages), `embed` (text →
 vectors), `store` (one index version on disk), `build` (rebuild and publish), `search` (question
 → ranked passages), `evaluation`, `feedback` (answers and votes), `cli` (`qa-index`); `text` holds
-the sentence and keyword rules both sides share. The read side (`store`, `search`) never imports
-the write side (`ingest`, `build`).
+the sentence, page-furniture and keyword rules both sides share. The read side (`store`,
+`search`) never imports the write side (`ingest`, `build`).
 
 The names below are the public API. They load on first use, so answering a question never
 imports the write side (trafilatura, lxml).
@@ -40,6 +40,9 @@ _PUBLIC = {
     "RetrievalOptions": "index.search.retriever",
     "Retriever": "index.search.retriever",
     "split_sentences": "index.text.sentences",
+    "furniture_spans": "index.text.furniture",
+    "spans_without": "index.text.furniture",
+    "text_without": "index.text.furniture",
     "BuildOptions": "index.build.options",
     "BuildReport": "index.build.options",
     "rebuild": "index.build.pipeline",
@@ -76,6 +79,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from index.store.loader import LoadedIndex, open_published
     from index.store.passages_db import ArticleInfo
     from index.store.versions import IndexLocation
+    from index.text.furniture import furniture_spans, spans_without, text_without
     from index.text.sentences import split_sentences
 
 

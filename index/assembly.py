@@ -24,7 +24,11 @@ def embedder_from(settings: IndexSettings) -> Embedder:
 
 
 def build_options_from(settings: IndexSettings, *, strict: bool = False) -> BuildOptions:
-    split = SplitSettings(target_words=settings.passage_words, overlap_sentences=settings.passage_overlap)
+    split = SplitSettings(
+        target_words=settings.passage_words,
+        overlap_sentences=settings.passage_overlap,
+        drop_furniture=settings.drop_furniture,
+    )
     devices = tuple(device.strip() for device in settings.encode_devices.split(",") if device.strip())
     return BuildOptions(
         split=split,

@@ -57,6 +57,10 @@ class IndexSettings(BaseSettings):
     passage_overlap: int = Field(
         0, ge=0, le=10, description="Sentences repeated between consecutive passages."
     )
+    drop_furniture: bool = Field(
+        True,
+        description="Leave page furniture (date stamps, 'Lire aussi' links, credits) out of passages.",
+    )
     max_article_bytes: int = Field(20_000_000, ge=1, description="Larger article files are skipped.")
     keep_versions: int = Field(3, ge=1, le=100, description="Published index versions kept on disk.")
     min_score: float = Field(

@@ -29,6 +29,7 @@ def test_rebuild_json_summary(tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out)
     assert summary["articles"] == 1 and summary["passages"] >= 4 and summary["skipped"] == []
     assert summary["passages_per_second"] > 0
+    assert summary["furniture"] == {"txt": 1}  # the sample article's trailing "Plus"
 
 
 def test_military_equipment_question_quotes_that_passage_first(sample_index, capsys):
@@ -39,6 +40,13 @@ def test_military_equipment_question_quotes_that_passage_first(sample_index, cap
     assert first["article"]["title"].startswith("Le moment de vérité arrive")
     article_text = (SAMPLE_ARTICLES / "000_9f70dd34e1ce68a4.txt").read_text(encoding="utf-8")
     assert first["text"] in article_text  # quoted word for word
+
+
+def test_the_trailing_link_is_never_quoted(sample_index, capsys):
+    answer = _ask(capsys, sample_index, "Comment est décrit le partenariat entre Pékin et Moscou ?")
+    assert answer["answered"] is True
+    assert "illimité" in answer["passages"][0]["text"]
+    assert not any(passage["text"].endswith("Plus") for passage in answer["passages"])
 
 
 def test_rome_question_quotes_the_passage_naming_rome(sample_index, capsys):

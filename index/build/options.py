@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from index.errors import ArticleIndexError
@@ -56,12 +57,20 @@ class BuildReport:
     articles_removed: int = 0
     articles_unchanged: int = 0
     truncated_passages: int = 0
+    # Pieces of page furniture (lines, glued credits) left out of passages, by article file type
+    # ("txt", "html", ...); None when furniture is kept (QA_DROP_FURNITURE=false).
+    furniture: dict[str, int] | None = field(default_factory=dict)
     full_rebuild_reason: str | None = None
     notes: list[str] = field(default_factory=list)  # what the build repaired or could not do
     version: str = ""
     index_dir: str = ""
     vector_index: str = "flat"
     recall_at_10: float | None = None
+
+    def count_furniture(self, article_path: str, pieces: int) -> None:
+        if self.furniture is not None:
+            kind = file_type(article_path)
+            self.furniture[kind] = self.furniture.get(kind, 0) + pieces
 
     @property
     def passages_per_second(self) -> float:
@@ -75,6 +84,16 @@ class BuildReport:
         data["seconds"] = round(self.seconds, 3)
         data["embed_seconds"] = round(self.embed_seconds, 3)
         return data
+
+
+_FILE_TYPES = {".markdown": "md", ".htm": "html"}
+
+
+def file_type(article_path: str) -> str:
+    """The kind of file an article comes from: "txt", "md", "html", "json", "jsonl" (or "other")."""
+    suffix = PurePosixPath(article_path.partition("#")[0]).suffix.lower()
+    kind = _FILE_TYPES.get(suffix, suffix.lstrip("."))
+    return kind if kind in ("txt", "md", "html", "json", "jsonl") else "other"
 
 
 class StrictBuildError(ArticleIndexError):

@@ -27,6 +27,7 @@ from index.errors import (
     IndexNotBuiltError,
 )
 from index.ingest.folder import iter_articles
+from index.ingest.passages import article_furniture
 from index.records import Article, ArticleWarning, SkippedFile
 from index.store.layout import LEXICAL_DIR, PASSAGES_DB, PENDING_PREFIX, SENTENCE_SPOOL, VECTOR_SPOOL, VECTORS
 from index.store.lexical import LexicalIndex
@@ -63,7 +64,7 @@ def rebuild(
     started = time.perf_counter()
     location = IndexLocation(index_dir)
     with location.rebuild_lock():
-        report = BuildReport(index_dir=str(index_dir))
+        report = BuildReport(index_dir=str(index_dir), furniture={} if options.split.drop_furniture else None)
         previous = _published_articles(location, embedder, options, report)
         location.remove_abandoned()
         leftovers = _leftover_vectors(location)
@@ -202,7 +203,9 @@ def _stream_articles(
         report.articles += 1
         if options.strict and report.skipped:
             continue  # the build will fail: read on only to list every skipped file
-        passages, truncated = split_for_model(item, options, embedder)
+        furniture = article_furniture(item, options.split)
+        report.count_furniture(item.path, len(furniture))
+        passages, truncated = split_for_model(item, options, embedder, furniture)
         report.truncated_passages += truncated
         writer.add(item, passages)
         spool.add([embedded_text(item.title, p.text, options.embed_titles) for p in passages])

@@ -8,6 +8,7 @@ from index.build.options import BuildOptions
 from index.embed.embedder import Embedder
 from index.ingest.passages import split_article
 from index.records import Article, Passage
+from index.text.furniture import Span
 
 # Room kept in the model window for the title and special tokens when titles are embedded.
 TITLE_WORDS = 24
@@ -21,14 +22,23 @@ def embedded_text(article_title: str, passage_text: str, embed_titles: bool) -> 
     return f"{title}\n{passage_text}"
 
 
-def split_for_model(article: Article, options: BuildOptions, embedder: Embedder) -> tuple[list[Passage], int]:
-    """Split one article so each passage fits the model window; returns passages and how many overflow."""
+def split_for_model(
+    article: Article, options: BuildOptions, embedder: Embedder, furniture: Sequence[Span] | None = None
+) -> tuple[list[Passage], int]:
+    """Split one article so each passage fits the model window; returns passages and how many overflow.
+
+    `furniture`: the article's furniture when the caller has it (see `article_furniture`).
+    """
     window = embedder.max_tokens
     if not window:
-        return split_article(article, options.split), 0
+        return split_article(article, options.split, furniture=furniture), 0
     allowance = TITLE_WORDS * 2 if options.embed_titles else 0
     passages = split_article(
-        article, options.split, count_tokens=embedder.count_tokens, max_tokens=window - allowance - 2
+        article,
+        options.split,
+        count_tokens=embedder.count_tokens,
+        max_tokens=window - allowance - 2,
+        furniture=furniture,
     )
     title = embedded_text(article.title, "", options.embed_titles)
     if not title or embedder.count_tokens(title) <= allowance:

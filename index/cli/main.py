@@ -72,6 +72,7 @@ def summary_text(report: BuildReport) -> str:
     if report.full_rebuild_reason:
         lines.append(f"full rebuild: {report.full_rebuild_reason}")
     lines.extend(f"note: {note}" for note in report.notes)
+    lines.append(_furniture_line(report.furniture))
     if report.truncated_passages:
         lines.append(
             f"warning: {report.truncated_passages} passages exceed the model window and are truncated"
@@ -85,6 +86,13 @@ def summary_text(report: BuildReport) -> str:
         lines.append(f"skipped {len(report.skipped)} file(s):")
         lines.extend(f"  {item.describe()}" for item in report.skipped)
     return "\n".join(lines)
+
+
+def _furniture_line(furniture: dict[str, int] | None) -> str:
+    if furniture is None:
+        return "page furniture kept in passages (QA_DROP_FURNITURE=false)"
+    by_type = ", ".join(f"{kind} {count}" for kind, count in sorted(furniture.items()))
+    return f"page furniture set aside (lines and glued credits): {sum(furniture.values())} ({by_type})"
 
 
 def _info(args: argparse.Namespace, settings: IndexSettings) -> int:

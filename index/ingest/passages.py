@@ -1,7 +1,8 @@
 """Article text → passages: sentences grouped to a target size, with exact character offsets.
 
 Every span is a slice of the original text, so a passage can be quoted word for word:
-`passage.text == article.text[passage.start:passage.end]`.
+`passage.text == article.text[passage.start:passage.end]`. Page furniture (`index.text.furniture`)
+is in no passage, and no passage runs across it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from index.records import Article, Passage
 from index.settings import DEFAULTS
+from index.text.furniture import Span, furniture_spans, spans_without
 from index.text.sentences import Sentence, sentences
 
 TokenCounter = Callable[[str], int]
@@ -38,6 +40,7 @@ class SplitSettings:
     max_words: int = 0  # 0: derived from the target
     overlap_sentences: int = DEFAULTS.passage_overlap
     respect_paragraphs: bool = True
+    drop_furniture: bool = DEFAULTS.drop_furniture
 
     def __post_init__(self) -> None:
         if self.target_words < 1:
@@ -60,6 +63,12 @@ class _Unit:
     end: int
     words: int
     paragraph_start: bool
+    after_furniture: bool = False  # furniture lies between this unit and the one before
+
+
+def article_furniture(article: Article, settings: SplitSettings) -> list[Span]:
+    """The spans of the article's text that no passage holds (none when furniture is kept)."""
+    return furniture_spans(article.text) if settings.drop_furniture else []
 
 
 def split_article(
@@ -68,17 +77,21 @@ def split_article(
     *,
     count_tokens: TokenCounter | None = None,
     max_tokens: int | None = None,
+    furniture: Sequence[Span] | None = None,
 ) -> list[Passage]:
     """Group an article's sentences into passages of about `settings.target_words` words.
 
     With `count_tokens` and `max_tokens` every passage also satisfies
     `count_tokens(passage.text) <= max_tokens`, so it fits the embedding model's window.
+    `furniture`: the article's furniture when the caller has it (see `article_furniture`).
     """
     if (count_tokens is None) != (max_tokens is None):
         raise ValueError("pass count_tokens and max_tokens together, or neither")
     text = article.text
+    if furniture is None:
+        furniture = article_furniture(article, settings)
     budget = _Budget(text, settings.max_words, count_tokens, max_tokens)
-    units = _units(text, sentences(text), budget, settings.target_words)
+    units = _units(text, _pieces(text, sentences(text), furniture), budget, settings.target_words)
     if not units:
         return []
     groups = _group(units, budget, settings)
@@ -143,15 +156,35 @@ class _Budget:
         return f"max_tokens={self._max_tokens}"
 
 
-def _units(text: str, found: Sequence[Sentence], budget: _Budget, target: int) -> list[_Unit]:
+def _pieces(text: str, found: Sequence[Sentence], furniture: Sequence[Span]) -> list[_Unit]:
+    """The sentences with the furniture cut out (word counts still to come)."""
+    if not furniture:
+        return [_Unit(s.start, s.end, 0, s.paragraph_start) for s in found]
+    paragraph_starts = {s.start for s in found if s.paragraph_start}
+    pieces: list[_Unit] = []
+    index = 0
+    for start, end in spans_without([(s.start, s.end) for s in found], furniture, text):
+        crossed = index < len(furniture) and furniture[index][0] < start
+        while index < len(furniture) and furniture[index][0] < start:
+            index += 1
+        pieces.append(_Unit(start, end, 0, start in paragraph_starts, after_furniture=crossed))
+    return pieces
+
+
+def _units(text: str, found: Sequence[_Unit], budget: _Budget, target: int) -> list[_Unit]:
     units: list[_Unit] = []
-    for sentence in found:
-        words = [m.span() for m in _WORD.finditer(text, sentence.start, sentence.end)]
-        if budget.fits(sentence.start, sentence.end, len(words)):
-            units.append(_Unit(sentence.start, sentence.end, len(words), sentence.paragraph_start))
+    for piece in found:
+        words = [m.span() for m in _WORD.finditer(text, piece.start, piece.end)]
+        if budget.fits(piece.start, piece.end, len(words)):
+            units.append(
+                _Unit(piece.start, piece.end, len(words), piece.paragraph_start, piece.after_furniture)
+            )
             continue
         for index, (start, end, count) in enumerate(_cut_sentence(text, words, budget, target)):
-            units.append(_Unit(start, end, count, sentence.paragraph_start and index == 0))
+            first = index == 0
+            units.append(
+                _Unit(start, end, count, piece.paragraph_start and first, piece.after_furniture and first)
+            )
     return units
 
 
@@ -235,15 +268,19 @@ def _group(units: Sequence[_Unit], budget: _Budget, settings: SplitSettings) -> 
     for k in range(1, len(units)):
         unit, words = units[k], prefix[k] - prefix[first]
         close = (
-            settings.respect_paragraphs
-            and unit.paragraph_start
-            and 2 * (prefix[k] - prefix[fresh]) >= settings.target_words
-            # stop where the passage is nearest the target: with or without this unit
-        ) or (2 * words + unit.words > 2 * settings.target_words or not fits(first, k))
+            unit.after_furniture
+            or (
+                settings.respect_paragraphs
+                and unit.paragraph_start
+                and 2 * (prefix[k] - prefix[fresh]) >= settings.target_words
+                # stop where the passage is nearest the target: with or without this unit
+            )
+            or (2 * words + unit.words > 2 * settings.target_words or not fits(first, k))
+        )
         if close:
             groups.append((first, k - 1))
             first = fresh = k
-            if settings.overlap_sentences:
+            if settings.overlap_sentences and not unit.after_furniture:
                 first = max(groups[-1][0] + 1, k - settings.overlap_sentences)
                 while first < k and not fits(first, k):
                     first += 1
@@ -252,6 +289,7 @@ def _group(units: Sequence[_Unit], budget: _Budget, settings: SplitSettings) -> 
     if len(groups) > 1:
         (previous_first, previous_last), (_, last) = groups[-2], groups[-1]
         tail_words = prefix[last + 1] - prefix[previous_last + 1]
-        if tail_words <= _TINY_TAIL_WORDS and fits(previous_first, last):
+        tail_stands_apart = units[groups[-1][0]].after_furniture
+        if tail_words <= _TINY_TAIL_WORDS and not tail_stands_apart and fits(previous_first, last):
             groups[-2:] = [(previous_first, last)]
     return groups

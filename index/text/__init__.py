@@ -1,1 +1,1 @@
-"""Text rules both sides of the index share: sentence boundaries and keyword terms."""
+"""Text rules both sides of the index share: sentence boundaries, page furniture, keyword terms."""

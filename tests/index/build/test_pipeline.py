@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from devtools.fake_embedder import FakeEmbedder
+from index.assembly import build_options_from
 from index.build.options import BuildOptions, StrictBuildError
 from index.build.pipeline import rebuild
 from index.build.sizing import embedded_text, split_all
+from index.cli.main import summary_text
 from index.errors import (
     ArticlesError,
     IndexCorruptError,
@@ -25,6 +27,7 @@ from index.errors import (
 from index.ingest.folder import load_articles
 from index.ingest.passages import SplitSettings
 from index.search.retriever import RetrievalOptions, Retriever
+from index.settings import IndexSettings
 from index.store.loader import open_published
 from index.store.versions import IndexLocation
 from tests.conftest import PROJECT_ROOT
@@ -62,8 +65,57 @@ def test_manifest_describes_the_index(write_articles, tmp_path, fake_embedder):
     assert manifest["model"] == "fake-bag-of-words" and manifest["dimension"] == 64
     assert manifest["articles"] == 1 and manifest["passages"] == 1
     assert manifest["splitter"]["target_words"] == 100
+    assert manifest["splitter"]["drop_furniture"] is True
     assert set(manifest["files"]) >= {"vectors.faiss", "passages.sqlite"}
     assert "faiss-cpu" in manifest["libraries"]
+
+
+def test_furniture_is_left_out_and_counted_by_file_type(write_articles, tmp_path, fake_embedder):
+    articles = write_articles(
+        {
+            "volcan.txt": VOLCANO + "\n\nLire aussi : Le Hekla en dix dates\n\nPlus",
+            "train.md": "# Grève des trains\n\n27 mai\n\nLes conducteurs sont en grève. (AFP)",
+            "fils.jsonl": json.dumps(
+                {"title": "Élections", "text": "Le maire a été réélu.\n\u200b\nPar Jean Dupont"}
+            )
+            + "\n",
+        }
+    )
+    report = rebuild(articles, tmp_path / "index", fake_embedder)
+
+    assert report.furniture == {"txt": 2, "md": 2, "jsonl": 2}
+    assert report.to_json()["furniture"] == {"txt": 2, "md": 2, "jsonl": 2}
+    assert "page furniture set aside (lines and glued credits): 6 (jsonl 2, md 2, txt 2)" in summary_text(
+        report
+    )
+    database = sqlite3.connect(IndexLocation(tmp_path / "index").current() / "passages.sqlite")
+    texts = [row[0] for row in database.execute("SELECT text FROM passages")]
+    database.close()
+    assert texts and not any(
+        word in text for text in texts for word in ("Lire aussi", "Plus", "27 mai", "AFP", "Dupont")
+    )
+
+
+def test_keeping_furniture_is_a_splitter_setting_that_rebuilds_everything(
+    write_articles, tmp_path, fake_embedder
+):
+    articles = write_articles({"volcan.txt": VOLCANO + "\n\nLire aussi : Le Hekla en dix dates"})
+    rebuild(articles, tmp_path / "index", fake_embedder)
+    keep = BuildOptions(split=SplitSettings(drop_furniture=False))
+
+    report = rebuild(articles, tmp_path / "index", fake_embedder, keep)
+
+    assert report.full_rebuild_reason == "splitter settings changed"
+    assert report.furniture is None
+    assert "page furniture kept in passages (QA_DROP_FURNITURE=false)" in summary_text(report)
+    manifest = json.loads((IndexLocation(tmp_path / "index").current() / "manifest.json").read_text())
+    assert manifest["splitter"]["drop_furniture"] is False
+
+
+def test_drop_furniture_setting_reaches_the_splitter(monkeypatch):
+    monkeypatch.setenv("QA_DROP_FURNITURE", "false")
+    assert build_options_from(IndexSettings(_env_file=None)).split.drop_furniture is False  # type: ignore[call-arg]
+    assert build_options_from(IndexSettings.model_construct()).split.drop_furniture is True
 
 
 def test_bad_files_are_listed_and_good_ones_still_indexed(write_articles, tmp_path, fake_embedder):
@@ -319,6 +371,7 @@ sys.path.insert(0, sys.argv[3])
 from pathlib import Path
 from index.build.pipeline import rebuild
 from devtools.fake_embedder import FakeEmbedder
+from index.assembly import build_options_from
 
 class Slow(FakeEmbedder):
     def embed_passages(self, texts, *, show_progress=False):

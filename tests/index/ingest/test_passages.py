@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from index.ingest.passages import SplitSettings, split_article
 from index.records import Article, Passage
+from index.text.furniture import furniture_spans, text_without
 from index.text.sentences import split_sentences
 from tests.conftest import SAMPLE_ARTICLES
-from tests.strategies import APOSTROPHE, NBSP, NNBSP, news_texts
+from tests.strategies import APOSTROPHE, NBSP, NNBSP, ZWSP, news_texts, scraped_news_texts
 
 SAMPLE = SAMPLE_ARTICLES / "000_9f70dd34e1ce68a4.txt"
 
@@ -62,12 +63,20 @@ def assert_exact_slices(source: Article, passages: list[Passage]) -> None:
         assert p.text and p.text == p.text.strip()
 
 
-def assert_covers_once(text: str, passages: list[Passage]) -> None:
-    """Without overlap, passages are ordered, disjoint, and hold every non-space character once."""
+def assert_covers_once(text: str, passages: list[Passage], furniture: Sequence[tuple[int, int]] = ()) -> None:
+    """Without overlap, passages are ordered, disjoint, and hold every non-space character once,
+    except the furniture's, which none holds."""
     for before, after in pairwise(passages):
         assert before.end <= after.start
-        assert text[before.end : after.start].strip() == ""
-    assert "".join(non_space(p.text) for p in passages) == non_space(text)
+        assert text_without(text, before.end, after.start, furniture).strip() == ""
+    assert "".join(non_space(p.text) for p in passages) == non_space(
+        text_without(text, 0, len(text), furniture)
+    )
+    assert_holds_no_furniture(passages, furniture)
+
+
+def assert_holds_no_furniture(passages: list[Passage], furniture: Sequence[tuple[int, int]]) -> None:
+    assert not any(p.start < end and start < p.end for p in passages for start, end in furniture)
 
 
 def sentence_text(count: int, words_each: int, seed: int = 0) -> str:
@@ -88,20 +97,24 @@ def test_empty_text_has_no_passages(text: str) -> None:
     assert split_article(article(text)) == []
 
 
-def test_sample_article_keeps_paragraphs_and_merges_the_trailing_line() -> None:
+def test_sample_article_keeps_paragraphs_and_leaves_out_the_trailing_link() -> None:
     sample = load_sample()
     passages = split_article(sample)
     assert_exact_slices(sample, passages)
-    assert_covers_once(sample.text, passages)
+    assert_covers_once(sample.text, passages, furniture_spans(sample.text))
 
     paragraph = next(par for par in sample.text.split("\n\n") if par.startswith("La Russie a demandé"))
     holding = [p for p in passages if paragraph in p.text]
     assert len(holding) == 1
     assert any("M. Sullivan a averti la Chine" in p.text for p in passages)
     assert not any(p.text.endswith("M.") or p.text.startswith("Sullivan") for p in passages)
-    assert passages[-1].text.endswith("Plus")
-    assert passages[-1].text != "Plus"
+    assert passages[-1].text.endswith("décrit comme «\u00a0illimité\u00a0».")  # "Plus" follows, in none
+    assert passages[-1].end == sample.text.rindex("Plus") - 2
     assert all(words(p.text) <= SplitSettings().max_words for p in passages)
+
+    kept = split_article(sample, SplitSettings(drop_furniture=False))
+    assert kept[-1].text.endswith("».\n\nPlus")  # merged into the last passage, as it used to be
+    assert_covers_once(sample.text, kept)
 
 
 def test_sample_article_with_small_passages_still_never_splits_a_sentence() -> None:
@@ -112,7 +125,7 @@ def test_sample_article_with_small_passages_still_never_splits_a_sentence() -> N
     passages = split_article(sample, SplitSettings(target_words=30, max_words=80))
     assert len(passages) > 5
     assert all(p.start in starts and p.end in ends for p in passages)
-    assert_covers_once(sample.text, passages)
+    assert_covers_once(sample.text, passages, furniture_spans(sample.text))
 
 
 def test_passages_stay_near_the_target() -> None:
@@ -151,16 +164,48 @@ def test_short_heading_joins_the_paragraph_it_introduces() -> None:
 
 def test_trailing_fragment_is_merged_into_the_previous_passage() -> None:
     body = sentence_text(8, 10)
-    text = f"{body}\n\nLire la suite"
+    text = f"{body}\n\nRendez-vous en juin."
     passages = split_article(article(text))
     assert [p.text for p in passages] == [text]
 
 
 def test_trailing_fragment_stays_alone_when_merging_would_exceed_the_maximum() -> None:
     body = sentence_text(8, 10)
-    text = f"{body}\n\nPlus"
+    text = f"{body}\n\nRendez-vous en juin."
     passages = split_article(article(text), SplitSettings(target_words=80, max_words=80))
-    assert [p.text for p in passages] == [body, "Plus"]
+    assert [p.text for p in passages] == [body, "Rendez-vous en juin."]
+
+
+def test_furniture_line_ends_the_passage_and_is_in_none() -> None:
+    first, second = sentence_text(3, 10, seed=5), sentence_text(3, 10, seed=6)
+    text = f"{first}\n27 mai\nLire aussi : Un autre article\n{ZWSP}\n{second}\n\nPlus"
+    passages = split_article(article(text), SplitSettings(target_words=100))
+    assert [p.text for p in passages] == [first, second]
+
+    kept = split_article(article(text), SplitSettings(target_words=100, drop_furniture=False))
+    assert [p.text for p in kept] == [text]
+
+
+def test_credit_glued_inside_a_line_is_cut_out() -> None:
+    text = (
+        f"Présidentielle{NBSP}: qui sera au second tour{NBSP}?par BFMTVMoins de vingt-quatre heures "
+        "avant le scrutin, les sondages se resserrent. Il sera jugé en juin. (AFP)"
+    )
+    passages = split_article(article(text), SplitSettings(target_words=100))
+    assert [p.text for p in passages] == [
+        f"Présidentielle{NBSP}: qui sera au second tour{NBSP}?",
+        "Moins de vingt-quatre heures avant le scrutin, les sondages se resserrent. Il sera jugé en juin.",
+    ]
+
+
+def test_overlap_and_tail_merging_never_cross_furniture() -> None:
+    first, second = sentence_text(6, 10, seed=7), sentence_text(6, 10, seed=8)
+    text = f"{first}\nPhoto : AFP\n{second}\n\nRead more\n\nÀ suivre."
+    settings = SplitSettings(target_words=20, max_words=30, overlap_sentences=2)
+    passages = split_article(article(text), settings)
+    furniture = [(text.index("Photo"), text.index(" AFP") + 4), (text.index("Read"), text.index("more") + 4)]
+    assert_holds_no_furniture(passages, furniture)
+    assert passages[-1].text == "À suivre."  # a tiny tail, but the furniture before it stands between
 
 
 def test_overlap_repeats_the_last_sentences() -> None:
@@ -274,7 +319,7 @@ def test_large_text_splits_in_linear_time() -> None:
     passages = split_article(article(text))
     elapsed = time.perf_counter() - begin
     assert passages[-1].end == len(text.rstrip())
-    assert elapsed < 10  # about 0.3 s here; quadratic behaviour would take minutes
+    assert elapsed < 10  # under a second here; quadratic behaviour would take minutes
 
 
 # --- properties -----------------------------------------------------------------------------
@@ -282,7 +327,7 @@ def test_large_text_splits_in_linear_time() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    news_texts,
+    st.one_of(news_texts, scraped_news_texts),
     st.integers(min_value=1, max_value=12),
     st.integers(min_value=0, max_value=10),
     st.booleans(),
@@ -298,20 +343,23 @@ def test_passages_are_exact_slices_covering_every_character_once(
     count: Callable[[str], int] | None = fake_tokens if max_tokens is not None else None
     passages = split_article(source, split, count_tokens=count, max_tokens=max_tokens)
     assert_exact_slices(source, passages)
-    assert_covers_once(text, passages)
+    assert_covers_once(text, passages, furniture_spans(text))
     assert all(words(p.text) <= split.max_words for p in passages)
     if max_tokens is not None:
         assert all(fake_tokens(p.text) <= max_tokens for p in passages)
 
 
 @settings(max_examples=150, deadline=None)
-@given(news_texts, st.integers(min_value=1, max_value=3))
+@given(st.one_of(news_texts, scraped_news_texts), st.integers(min_value=1, max_value=3))
 def test_overlapping_passages_move_forward(text: str, overlap: int) -> None:
     source = article(text)
     passages = split_article(source, SplitSettings(target_words=4, max_words=8, overlap_sentences=overlap))
     assert_exact_slices(source, passages)
     for before, after in pairwise(passages):
         assert before.start < after.start and before.end < after.end
+    furniture = furniture_spans(text)
+    assert_holds_no_furniture(passages, furniture)
     if passages:
-        assert non_space(text).startswith(non_space(passages[0].text))
-        assert non_space(text).endswith(non_space(passages[-1].text))
+        content = non_space(text_without(text, 0, len(text), furniture))
+        assert content.startswith(non_space(passages[0].text))
+        assert content.endswith(non_space(passages[-1].text))
