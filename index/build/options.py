@@ -11,6 +11,7 @@ from index.ingest.passages import SplitSettings
 from index.records import ArticleWarning, SkippedFile
 from index.settings import DEFAULTS, VectorIndexKind
 from index.store.vectors import APPROXIMATE_ABOVE
+from index.text import TEXT_RULES
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class BuildOptions:
             **asdict(self.split),
             "embed_titles": self.embed_titles,
             "sentence_vectors": self.sentence_vectors,
+            "text_rules": TEXT_RULES,
         }
 
 
