@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from .errors import UNAUTHORIZED, DiscordError, refuse
+from .forms import check_body
 from .gateway import Gateway
 from .interactions import Interactions
 from .messaging import Messages, Upload
@@ -58,7 +59,10 @@ def no_content() -> web.Response:
 
 
 async def read_body(request: web.Request) -> tuple[dict[str, Any], list[Upload]]:
-    """The JSON payload and uploaded files (multipart `payload_json` + `files[n]`, or plain JSON)."""
+    """The JSON payload and uploaded files (multipart `payload_json` + `files[n]`, or plain JSON).
+
+    The payload is judged as Discord would (its spec, then the rules the spec lacks): 400/50035 if refused.
+    """
     uploads: list[Upload] = []
     payload: Any = {}
     if request.content_type.startswith("multipart/"):
@@ -81,6 +85,7 @@ async def read_body(request: web.Request) -> tuple[dict[str, Any], list[Upload]]
         text = await request.text()
         payload = _parse_json(text) if text else {}
     request[REQUEST_BODY] = payload
+    check_body(request.method, request.path.removeprefix(API_PREFIX), payload)
     return payload, uploads
 
 

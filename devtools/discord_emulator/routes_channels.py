@@ -9,7 +9,7 @@ from aiohttp import web
 from . import permissions as perms
 from .errors import EDIT_OTHERS_MESSAGE, MISSING_ACCESS, MISSING_PERMISSIONS, DiscordError, refuse, unknown
 from .http_app import API_PREFIX, backend, json_response, no_content, read_body
-from .messaging import check_payload
+from .messaging import check_not_empty
 from .reactions import emoji_key, set_reaction
 from .state import DM, Channel, StoredMessage, TypingEvent
 from .threads import start_thread
@@ -63,7 +63,7 @@ async def create_message(request: web.Request) -> web.Response:
     send = perms.SEND_MESSAGES_IN_THREADS if probe.is_thread else perms.SEND_MESSAGES
     channel = _channel(request, send)
     payload, uploads = await read_body(request)
-    check_payload(payload, uploads, creating=True)
+    check_not_empty(payload, uploads)
     stored = await state.messages.create(channel, state.world.bot, payload, uploads)
     return json_response(stored.wire)
 
@@ -99,7 +99,6 @@ async def edit_message(request: web.Request) -> web.Response:
     if stored.wire["author"]["id"] != str(state.world.bot.id):
         raise refuse(EDIT_OTHERS_MESSAGE)
     payload, uploads = await read_body(request)
-    check_payload(payload, uploads, creating=False)
     await state.messages.edit(stored, payload, uploads)
     return json_response(stored.wire)
 

@@ -11,10 +11,11 @@ from aiohttp import web
 
 from . import permissions as perms
 from .errors import DiscordError, EmulatorUsageError
+from .forms import check_body
 from .gateway import Gateway, GatewayConfig, IdentifyRecord
 from .http_app import API_PREFIX, Backend, build_app
 from .interactions import Interactions
-from .messaging import Messages, check_payload
+from .messaging import Messages, check_not_empty
 from .reactions import set_reaction
 from .routes_channels import routes as channel_routes
 from .routes_core import routes as core_routes
@@ -212,7 +213,8 @@ class DiscordEmulator:
         if reply_to is not None:
             payload["message_reference"] = {"message_id": str(reply_to)}
         try:
-            check_payload(payload, creating=True)
+            check_body("POST", f"/channels/{channel.id}/messages", payload)
+            check_not_empty(payload)
             stored = await self._messages.create(channel, user, payload)
         except DiscordError as exc:
             raise EmulatorUsageError(f"Discord would not accept this user message: {exc.body()}") from None

@@ -5,87 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 import zlib
-from collections.abc import AsyncIterator
-from typing import Any
 
 import aiohttp
 import discord
 import pytest
-from discord import app_commands
-from discord.ext import commands
 
 from devtools.discord_emulator import NOTHING_PINGED, DiscordEmulator, EmulatorUsageError
 from devtools.discord_emulator.discordpy import pointed_at, running
-from devtools.discord_emulator.limits import command_errors, component_errors, embed_errors, message_errors
+from devtools.discord_emulator.forms import body_errors
 from devtools.discord_emulator.mentions import MentionContext, pinged
+from tests.devtools.discord_emulator.clients import TOKEN, AskBot, new_client
 
-TOKEN = "test-token"
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    """An emulator with fast heartbeats and a short interaction deadline, discord.py pointed at it."""
-    async with DiscordEmulator(TOKEN, heartbeat_interval=0.1, interaction_deadline=0.3) as emulator:
-        with pointed_at(emulator):
-            yield emulator
-
-
-def new_client(**options: Any) -> discord.Client:
-    """A plain client; a short guild_ready_timeout so on_ready fires quickly after GUILD_CREATE."""
-    return discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.05, **options)
-
-
-class AskBot(commands.Bot):
-    """A small bot with the shapes the real one uses: a synced slash command and a button."""
-
-    def __init__(self, guild_id: int, **options: Any) -> None:
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=discord.Intents.default(),
-            guild_ready_timeout=0.05,
-            **options,
-        )
-        self.guild_object = discord.Object(guild_id)
-        self.errors: asyncio.Queue[BaseException] = asyncio.Queue()
-        self.slow_seconds = 0.0
-
-        @app_commands.command()
-        @app_commands.describe(question="What you want to know")
-        async def ask(interaction: discord.Interaction, question: str) -> None:
-            """Ask a question."""
-            await interaction.response.defer(thinking=True)
-            await interaction.followup.send(
-                f"answer to {question}", allowed_mentions=discord.AllowedMentions.none()
-            )
-
-        @app_commands.command()
-        async def slow(interaction: discord.Interaction) -> None:
-            """Answer after `slow_seconds` of (simulated) work."""
-            await asyncio.sleep(self.slow_seconds)
-            try:
-                await interaction.response.send_message("finally")
-            except discord.HTTPException as exc:
-                self.errors.put_nowait(exc)
-
-        @app_commands.command()
-        async def confirm(interaction: discord.Interaction) -> None:
-            """Post a message with a button."""
-            await interaction.response.send_message("Sure?", view=ConfirmView())
-
-        self.tree.add_command(ask, guild=self.guild_object)
-        self.tree.add_command(slow, guild=self.guild_object)
-        self.tree.add_command(confirm, guild=self.guild_object)
-
-    async def setup_hook(self) -> None:
-        await self.tree.sync(guild=self.guild_object)
-
-
-class ConfirmView(discord.ui.View):
-    """One button that rewrites its own message."""
-
-    @discord.ui.button(label="Yes", custom_id="confirm:yes", style=discord.ButtonStyle.success)
-    async def yes(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmView]) -> None:
-        await interaction.response.edit_message(content=f"Confirmed by {interaction.user.name}", view=None)
+MESSAGES = "/channels/{channel_id}/messages"
+COMMANDS = "/applications/{application_id}/guilds/{guild_id}/commands"
 
 
 async def test_client_connects_over_zlib_stream_and_becomes_ready(emu: DiscordEmulator) -> None:
@@ -336,13 +268,18 @@ async def test_auto_sharded_client_asks_for_shards_and_gets_the_guild_on_its_sha
 
 def test_limits_report_each_breach_where_discord_does() -> None:
     embed = {"title": "t" * 257, "fields": [{"name": "n", "value": "v" * 1025}]}
-    assert set(message_errors({"content": "ok", "embeds": [embed]})["embeds"]["0"]) == {"title", "fields"}
+    errors = body_errors("POST", MESSAGES, {"content": "ok", "embeds": [embed]})
+    assert set(errors["embeds"]["0"]) == {"title", "fields"}
     too_big = [{"description": "d" * 4000}, {"description": "d" * 2001}]
-    assert embed_errors(too_big)["embeds"]["_errors"][0]["code"] == "MAX_EMBED_SIZE_EXCEEDED"
-    six = [{"type": 2, "style": 1, "custom_id": str(i), "label": "x"} for i in range(6)]
-    width = component_errors([{"type": 1, "components": six}])["components"]["0"]["components"]
+    errors = body_errors("POST", MESSAGES, {"embeds": too_big})
+    assert errors["embeds"]["_errors"][0]["code"] == "MAX_EMBED_SIZE_EXCEEDED"
+    select = {"type": 3, "custom_id": "pick", "options": [{"label": "a", "value": "a"}]}
+    button = {"type": 2, "style": 1, "custom_id": "go", "label": "Go"}
+    row = {"type": 1, "components": [select, button]}
+    width = body_errors("POST", MESSAGES, {"components": [row]})["components"]["0"]["components"]
     assert width["_errors"][0]["code"] == "COMPONENT_LAYOUT_WIDTH_EXCEEDED"
-    assert set(command_errors([{"name": "Ask", "description": "x" * 101}])["0"]) == {"name", "description"}
+    commands = [{"name": "Ask", "description": "x" * 101}]
+    assert set(body_errors("PUT", COMMANDS, commands)["0"]) == {"name", "description"}
 
 
 def test_allowed_mentions_follow_discord_semantics() -> None:
