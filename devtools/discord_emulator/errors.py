@@ -75,6 +75,7 @@ UNKNOWN_INTERACTION = (404, 10062, "Unknown interaction")
 UNKNOWN_WEBHOOK = (404, 10015, "Unknown Webhook")
 INVALID_WEBHOOK_TOKEN = (401, 50027, "Invalid Webhook Token")
 EDIT_OTHERS_MESSAGE = (403, 50005, "Cannot edit a message authored by another user")
+REPLY_WITHOUT_HISTORY = (400, 160002, "Cannot reply without permission to read message history")
 
 
 def refuse(spec: tuple[int, int, str]) -> DiscordError:

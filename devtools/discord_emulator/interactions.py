@@ -166,7 +166,7 @@ class Interactions:
         world = self.world
         guild = world.guild
         in_guild = channel.guild_id is not None
-        bot_permissions = guild.channel_permissions(world.bot.id, channel, world.bot.id) if in_guild else 0
+        bot_permissions = guild.channel_permissions(world.bot.id, channel) if in_guild else 0
         payload: dict[str, Any] = {
             "id": str(interaction_id),
             "application_id": str(world.application_id),
@@ -187,7 +187,7 @@ class Interactions:
             member = guild.members.get(user.id)
             if member is None:
                 raise EmulatorUsageError(f"{user.username} is not a member of the guild")
-            user_permissions = guild.channel_permissions(user.id, channel, world.bot.id)
+            user_permissions = guild.channel_permissions(user.id, channel)
             payload["channel"]["permissions"] = str(user_permissions)
             payload |= {
                 "guild_id": str(guild.id),

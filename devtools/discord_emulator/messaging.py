@@ -186,9 +186,7 @@ class Messages:
             known_user_ids={str(u) for u in guild.members},
             role_ids={str(r) for r in guild.roles if r != guild.id},
             mentionable_role_ids={str(r.id) for r in guild.roles.values() if r.mentionable},
-            can_mention_everyone=bool(
-                guild.channel_permissions(author_id, channel, self.world.bot.id) & perms.MENTION_EVERYONE
-            ),
+            can_mention_everyone=bool(guild.channel_permissions(author_id, channel) & perms.MENTION_EVERYONE),
             replied_user_id=replied_id,
             author_id=str(author_id),
         )
