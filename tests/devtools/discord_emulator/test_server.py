@@ -10,10 +10,9 @@ import aiohttp
 import discord
 import pytest
 
-from devtools.discord_emulator import NOTHING_PINGED, DiscordEmulator, EmulatorUsageError
+from devtools.discord_emulator import DiscordEmulator, EmulatorUsageError
 from devtools.discord_emulator.discordpy import pointed_at, running
 from devtools.discord_emulator.forms import body_errors
-from devtools.discord_emulator.mentions import MentionContext, pinged
 from tests.devtools.discord_emulator.clients import TOKEN, AskBot, new_client
 
 MESSAGES = "/channels/{channel_id}/messages"
@@ -84,17 +83,6 @@ async def test_over_long_content_is_refused_with_invalid_form_body(emu: DiscordE
     first, second = emu.rejections
     assert first.body["errors"]["content"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH"
     assert "description" in second.body["errors"]["embeds"]["0"]
-
-
-async def test_allowed_mentions_decide_who_is_pinged(emu: DiscordEmulator) -> None:
-    async with running(new_client(), TOKEN) as client:
-        channel = client.get_channel(emu.channel_id)
-        assert isinstance(channel, discord.TextChannel)
-        silent = await channel.send("@everyone look", allowed_mentions=discord.AllowedMentions.none())
-        loud = await channel.send("@everyone look")
-    assert emu.message(silent.id)["mentions_pinged"] == NOTHING_PINGED
-    assert emu.message(silent.id)["allowed_mentions"] == {"parse": []}
-    assert emu.message(loud.id)["mentions_pinged"]["everyone"] is True
 
 
 async def test_slash_command_defer_then_follow_up_fills_the_deferred_reply(emu: DiscordEmulator) -> None:
@@ -197,24 +185,6 @@ async def test_invoking_an_unsynced_command_is_a_test_error(emu: DiscordEmulator
             await emu.invoke_slash("ask", {"question": "?"}, emu.add_user("eve"))
 
 
-async def test_message_content_needs_the_intent_unless_the_bot_is_mentioned(emu: DiscordEmulator) -> None:
-    user = emu.add_user("fay")
-    client = new_client()
-    seen: asyncio.Queue[discord.Message] = asyncio.Queue()
-
-    @client.event
-    async def on_message(message: discord.Message) -> None:
-        seen.put_nowait(message)
-
-    async with running(client, TOKEN):
-        await emu.send_message(emu.channel_id, user, "no mention here", mention_bot=False)
-        await emu.send_message(emu.channel_id, user, "what is new?")
-        hidden, shown = await seen.get(), await seen.get()
-    assert hidden.content == ""
-    assert shown.content == f"{emu.bot_user.mention} what is new?"
-    assert client.user is not None and client.user in shown.mentions
-
-
 async def test_thread_from_message_records_messages_under_the_thread(emu: DiscordEmulator) -> None:
     async with running(new_client(), TOKEN) as client:
         channel = client.get_channel(emu.channel_id)
@@ -280,14 +250,3 @@ def test_limits_report_each_breach_where_discord_does() -> None:
     assert width["_errors"][0]["code"] == "COMPONENT_LAYOUT_WIDTH_EXCEEDED"
     commands = [{"name": "Ask", "description": "x" * 101}]
     assert set(body_errors("PUT", COMMANDS, commands)["0"]) == {"name", "description"}
-
-
-def test_allowed_mentions_follow_discord_semantics() -> None:
-    context = MentionContext(
-        {"1", "2"}, {"9"}, set(), can_mention_everyone=True, replied_user_id="2", author_id="5"
-    )
-    text = "<@1> <@&9> @here"
-    assert pinged(text, None, context) == {"users": ["1", "2"], "roles": ["9"], "everyone": True}
-    assert pinged(text, {"parse": []}, context) == NOTHING_PINGED
-    only_one = {"users": ["1"], "replied_user": True}
-    assert pinged(text, only_one, context) == {"users": ["1", "2"], "roles": [], "everyone": False}
