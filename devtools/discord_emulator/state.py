@@ -344,6 +344,7 @@ class World:
         self.interactions: dict[int, InteractionRecord] = {}
         self.reactions: dict[int, dict[str, set[int]]] = {}
         self.rejections: list[Rejection] = []
+        self.rate_limit_hits: list[Rejection] = []
         self.typing_events: list[TypingEvent] = []
         self.heartbeats: list[Heartbeat] = []
         self._changed = asyncio.Event()
