@@ -12,17 +12,27 @@ from .errors import ErrorTree, add_error
 
 Entry = tuple[tuple[Any, ...], str, str]
 UNIONS = frozenset({"oneOf", "anyOf"})
+TYPE_CODES = frozenset(
+    {
+        "BASE_TYPE_REQUIRED",
+        "NUMBER_TYPE_COERCE",
+        "MODEL_TYPE_CONVERT",
+        "LIST_TYPE_CONVERT",
+        "STRING_TYPE_CONVERT",
+        "BOOLEAN_TYPE_CONVERT",
+    }
+)
 
 
 def discord_errors(errors: Iterable[ValidationError]) -> ErrorTree:
     """The nested `errors` tree of a 50035 response, one entry per distinct problem."""
+    entries = list(dict.fromkeys(entry for error in errors for entry in _entries(error)))
+    # A value of the wrong type is reported as that alone, not also as outside its choices.
+    mistyped = {path for path, code, _ in entries if code in TYPE_CODES}
     tree: ErrorTree = {}
-    seen: set[Entry] = set()
-    for error in errors:
-        for entry in _entries(error):
-            if entry not in seen:
-                seen.add(entry)
-                add_error(tree, entry[0], entry[1], entry[2])
+    for path, code, message in entries:
+        if path not in mistyped or code in TYPE_CODES:
+            add_error(tree, path, code, message)
     return tree
 
 
@@ -47,14 +57,19 @@ def _branches(error: ValidationError) -> list[list[ValidationError]]:
 
 
 def _is_other_kind(branch: list[ValidationError]) -> bool:
-    """A branch for another kind of value: wrong JSON type, or another `type` discriminator."""
+    """A branch for another value: wrong JSON type, another constant, or another `type` discriminator."""
     for error in branch:
         where = list(error.relative_path)
-        if where == [] and error.validator == "type":
+        if where == [] and error.validator in ("type", "enum", "const"):
             return True
         if where == ["type"] and error.validator in ("enum", "const"):
             return True
     return False
+
+
+def _ordered(values: Iterable[Any]) -> list[Any]:
+    """Distinct values, numbers in numeric order before strings."""
+    return sorted(set(values), key=lambda v: (isinstance(v, str), v))
 
 
 def _union_entries(error: ValidationError) -> Iterator[Entry]:
@@ -66,9 +81,12 @@ def _union_entries(error: ValidationError) -> Iterator[Entry]:
             yield from _entries(inner)
         return
     path = tuple(error.absolute_path)
-    kinds = sorted(
-        {v for b in branches for e in b if list(e.relative_path) == ["type"] for v in _choices(e)}, key=str
-    )
+    constants = _ordered(v for b in branches for e in b if list(e.relative_path) == [] for v in _choices(e))
+    if constants and all(any(_choices(e) for e in b) for b in branches):
+        listed = ", ".join(str(v) for v in constants)
+        yield path, "BASE_TYPE_CHOICES", f"Value must be one of ({listed})."
+        return
+    kinds = _ordered(v for b in branches for e in b if list(e.relative_path) == ["type"] for v in _choices(e))
     if kinds:
         listed = ", ".join(str(k) for k in kinds)
         yield (*path, "type"), "UNION_TYPE_CHOICES", f'Value of field "type" must be one of ({listed}).'

@@ -10,6 +10,7 @@ import pytest
 from devtools.discord_emulator import DiscordEmulator
 from devtools.discord_emulator.command_limits import is_valid_command_name
 from devtools.discord_emulator.discordpy import running
+from devtools.discord_emulator.forms import body_errors
 from tests.devtools.discord_emulator.clients import TOKEN, call, new_client
 
 
@@ -169,3 +170,22 @@ async def test_localised_command_and_option_names_are_checked(emu: DiscordEmulat
     status, _, _ = await call(emu, "PUT", path, [command, context_menu])
     assert status == 200
     assert [c["name"] for c in emu.registered_commands(emu.guild_id)] == ["ask", "Quote This Message"]
+
+
+def test_more_than_five_action_rows_need_the_components_v2_flag() -> None:
+    rows = [
+        {"type": 1, "components": [{"type": 2, "style": 1, "label": "x", "custom_id": str(n)}]}
+        for n in range(6)
+    ]
+    errors = body_errors("POST", "/channels/{channel_id}/messages", {"content": "x", "components": rows})
+    assert errors == {
+        "components": {
+            "_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 5 or fewer in length."}]
+        }
+    }
+
+
+def test_parse_and_an_explicit_list_of_the_same_kind_are_exclusive() -> None:
+    body = {"content": "<@1>", "allowed_mentions": {"parse": ["users"], "users": ["1"]}}
+    errors = body_errors("POST", "/channels/{channel_id}/messages", body)
+    assert errors["allowed_mentions"]["_errors"][0]["code"] == "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE"

@@ -174,3 +174,16 @@ async def test_interaction_response_errors_sit_under_data(emu: DiscordEmulator) 
     assert set(errors) == {"data"}
     assert errors["data"]["content"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH"
     assert errors["data"]["embeds"]["0"]["url"]["_errors"][0]["code"] == "URL_TYPE_INVALID_SCHEME"
+
+
+def test_a_constant_outside_its_choices_lists_them_and_a_wrong_type_says_so_alone() -> None:
+    thread = "/channels/{channel_id}/messages/{message_id}/threads"
+    errors = body_errors("POST", thread, {"name": "talk", "auto_archive_duration": 999})
+    assert errors["auto_archive_duration"]["_errors"] == [
+        {"code": "BASE_TYPE_CHOICES", "message": "Value must be one of (60, 1440, 4320, 10080)."}
+    ]
+    row = {"type": 1, "components": [{"type": 2, "style": "big", "custom_id": "go", "label": "Go"}]}
+    style = body_errors("POST", MESSAGES, {"components": [row]})["components"]["0"]["components"]["0"][
+        "style"
+    ]
+    assert style["_errors"] == [{"code": "NUMBER_TYPE_COERCE", "message": 'Value "big" is not int.'}]
