@@ -183,6 +183,9 @@ def test_more_than_five_action_rows_need_the_components_v2_flag() -> None:
             "_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 5 or fewer in length."}]
         }
     }
+    assert (
+        body_errors("POST", "/channels/{channel_id}/messages", {"flags": 1 << 15, "components": rows}) == {}
+    )
 
 
 def test_parse_and_an_explicit_list_of_the_same_kind_are_exclusive() -> None:
