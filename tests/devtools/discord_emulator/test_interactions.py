@@ -96,7 +96,7 @@ async def test_component_answered_after_the_deadline_is_unknown_interaction(
     bot = ClockBot(emu.guild_id)
     async with running(bot, TOKEN):
         message_id = await _posted_view(emu, bot, user)
-        bot.slow_seconds = DEADLINE + 0.2
+        bot.slow_seconds = DEADLINE + 0.1
         if kind == "button":
             record = await emu.click_button(message_id, "slow:go", user)
         else:
@@ -123,10 +123,10 @@ async def test_component_answered_in_time_is_accepted(emu: DiscordEmulator, kind
 
 
 async def test_follow_ups_and_edits_after_the_token_lifetime_are_refused() -> None:
-    async with DiscordEmulator(TOKEN, interaction_token_ttl=0.3) as emu:
+    async with DiscordEmulator(TOKEN, interaction_token_ttl=0.2) as emu:
         with pointed_at(emu):
             bot = ClockBot(emu.guild_id)
-            bot.slow_seconds = 0.5
+            bot.slow_seconds = 0.3
             async with running(bot, TOKEN):
                 record = await emu.invoke_slash("later", {}, emu.add_user("kai"))
                 follow_up = await asyncio.wait_for(bot.errors.get(), timeout=5)

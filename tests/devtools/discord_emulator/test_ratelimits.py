@@ -16,7 +16,7 @@ from tests.devtools.discord_emulator.clients import TOKEN, new_client
 
 MESSAGES = "/channels/{channel_id}/messages"
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
-QUICK = RateLimits(time_scale=0.1)  # Discord's bucket sizes, windows 10 times shorter
+FAST = RateLimits(time_scale=0.05)  # Discord's bucket sizes, windows 20 times shorter
 
 
 class FakeClock:
@@ -83,7 +83,7 @@ def test_interaction_responses_are_never_rate_limited() -> None:
 
 async def test_two_processes_of_a_bot_ride_out_429s_in_one_channel(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="discord.http")
-    async with DiscordEmulator(TOKEN, rate_limits=QUICK) as emu:
+    async with DiscordEmulator(TOKEN, rate_limits=FAST) as emu:
         with pointed_at(emu):
             # Two clients with one token (two processes of one bot) cannot see each other's counts.
             async with running(new_client(), TOKEN) as first, running(new_client(), TOKEN) as second:
@@ -102,14 +102,14 @@ async def test_two_processes_of_a_bot_ride_out_429s_in_one_channel(caplog: pytes
         hit = emu.rate_limit_hits[0]
         assert (hit.status, hit.path) == (429, f"/api/v10/channels/{emu.channel_id}/messages")
         assert hit.body["message"] == "You are being rate limited." and hit.body["global"] is False
-        assert 0 < hit.body["retry_after"] <= 0.5
+        assert 0 < hit.body["retry_after"] <= 0.25
     assert "We are being rate limited" in caplog.text  # discord.py saw the 429s and retried
 
 
 async def test_a_client_meeting_the_global_limit_pauses_and_every_send_lands() -> None:
     # Routes generous, the global limit small: only the global limit can refuse.
     limits = RateLimits(
-        buckets={}, other_routes=Bucket("route", 100, 1.0), global_limit=Bucket("global", 4, 0.5)
+        buckets={}, other_routes=Bucket("route", 100, 1.0), global_limit=Bucket("global", 4, 0.25)
     )
     async with DiscordEmulator(TOKEN, rate_limits=limits) as emu:
         with pointed_at(emu):
