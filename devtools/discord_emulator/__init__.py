@@ -7,16 +7,19 @@ Point discord.py at it with `discord.http.Route.BASE = emu.api_base` and
 
 from .errors import DiscordError, EmulatorError, EmulatorUsageError
 from .mentions import NOTHING_PINGED
+from .ratelimits import Bucket, RateLimits
 from .server import DiscordEmulator
 from .state import InteractionRecord, Rejection, User
 
 __all__ = [
     "NOTHING_PINGED",
+    "Bucket",
     "DiscordEmulator",
     "DiscordError",
     "EmulatorError",
     "EmulatorUsageError",
     "InteractionRecord",
+    "RateLimits",
     "Rejection",
     "User",
 ]

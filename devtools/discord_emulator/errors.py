@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+ErrorTree = dict[str, Any]
+ErrorPath = Sequence[Any]
 
 
 class EmulatorError(Exception):
@@ -31,7 +35,28 @@ class DiscordError(EmulatorError):
         return body
 
 
-def invalid_form_body(errors: dict[str, Any]) -> DiscordError:
+def add_error(tree: ErrorTree, path: ErrorPath, code: str, message: str) -> None:
+    """Append one error at `path` inside `tree`, creating the branches."""
+    node = tree
+    for part in path:
+        node = node.setdefault(str(part), {})
+    node.setdefault("_errors", []).append({"code": code, "message": message})
+
+
+def merge(*trees: ErrorTree) -> ErrorTree:
+    """Deep-merge error trees, each error once; Discord reports every problem of a body at once."""
+    out: ErrorTree = {}
+    for tree in trees:
+        for key, value in tree.items():
+            if key == "_errors":
+                known = out.setdefault("_errors", [])
+                known.extend(e for e in value if e not in known)
+            else:
+                out[key] = merge(out.get(key, {}), value)
+    return out
+
+
+def invalid_form_body(errors: ErrorTree) -> DiscordError:
     """Discord's 50035 with its nested `errors` tree."""
     return DiscordError(400, 50035, "Invalid Form Body", errors)
 
@@ -50,6 +75,7 @@ UNKNOWN_INTERACTION = (404, 10062, "Unknown interaction")
 UNKNOWN_WEBHOOK = (404, 10015, "Unknown Webhook")
 INVALID_WEBHOOK_TOKEN = (401, 50027, "Invalid Webhook Token")
 EDIT_OTHERS_MESSAGE = (403, 50005, "Cannot edit a message authored by another user")
+REPLY_WITHOUT_HISTORY = (400, 160002, "Cannot reply without permission to read message history")
 
 
 def refuse(spec: tuple[int, int, str]) -> DiscordError:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,9 +10,12 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from .errors import UNAUTHORIZED, DiscordError, refuse
+from .forms import check_body
 from .gateway import Gateway
 from .interactions import Interactions
 from .messaging import Messages, Upload
+from .ratelimits import Limiter, Verdict
+from .spec import template_for
 from .state import Rejection, World
 
 API_PREFIX = "/api/v10"
@@ -33,6 +34,7 @@ class Backend:
     shard_count: int
     privileged_intents: int
     gateway_url: Callable[[], str]
+    limiter: Limiter | None
 
 
 BACKEND = web.AppKey("backend", Backend)
@@ -58,7 +60,10 @@ def no_content() -> web.Response:
 
 
 async def read_body(request: web.Request) -> tuple[dict[str, Any], list[Upload]]:
-    """The JSON payload and uploaded files (multipart `payload_json` + `files[n]`, or plain JSON)."""
+    """The JSON payload and uploaded files (multipart `payload_json` + `files[n]`, or plain JSON).
+
+    The payload is judged as Discord would (its spec, then the rules the spec lacks): 400/50035 if refused.
+    """
     uploads: list[Upload] = []
     payload: Any = {}
     if request.content_type.startswith("multipart/"):
@@ -81,6 +86,7 @@ async def read_body(request: web.Request) -> tuple[dict[str, Any], list[Upload]]
         text = await request.text()
         payload = _parse_json(text) if text else {}
     request[REQUEST_BODY] = payload
+    check_body(request.method, request.path.removeprefix(API_PREFIX), payload)
     return payload, uploads
 
 
@@ -91,22 +97,19 @@ def _parse_json(text: str) -> Any:
         raise DiscordError(400, 50109, "The request body contains invalid JSON.") from None
 
 
-def _ratelimit_headers(request: web.Request) -> dict[str, str]:
-    route = request.match_info.route.resource
-    key = route.canonical if route is not None else request.path
-    return {
-        "X-RateLimit-Limit": "50",
-        "X-RateLimit-Remaining": "49",
-        "X-RateLimit-Reset": f"{time.time() + 1:.3f}",
-        "X-RateLimit-Reset-After": "1.000",
-        "X-RateLimit-Bucket": hashlib.sha1(f"{request.method} {key}".encode()).hexdigest()[:16],
-    }
+def _rate_limit(request: web.Request) -> Verdict:
+    """Count the request against its bucket and the global limit (everything passes when limits are off)."""
+    limiter = backend(request).limiter
+    if limiter is None or not request.path.startswith(API_PREFIX):
+        return Verdict(True, {})
+    path = request.path.removeprefix(API_PREFIX)
+    return limiter.check(request.method, template_for(path), path)
 
 
 def _reject(request: web.Request, status: int, body: dict[str, Any]) -> web.Response:
     rejection = Rejection(request.method, request.path_qs, status, body, request.get(REQUEST_BODY))
     world = backend(request).world
-    world.rejections.append(rejection)
+    (world.rate_limit_hits if status == 429 else world.rejections).append(rejection)
     world.notify()
     return json_response(body, status)
 
@@ -119,11 +122,17 @@ def _authorized(request: web.Request) -> bool:
 
 @web.middleware
 async def discord_semantics(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Auth, Discord error bodies (recorded as rejections) and rate-limit headers."""
+    """Auth, rate limits (429s recorded apart), Discord error bodies (recorded as rejections)."""
+    verdict = Verdict(True, {})
     try:
         if not _authorized(request):
             raise refuse(UNAUTHORIZED)
-        response = await handler(request)
+        verdict = _rate_limit(request)
+        if verdict.allowed:
+            response = await handler(request)
+        else:
+            assert verdict.body is not None
+            response = _reject(request, 429, verdict.body)
     except DiscordError as exc:
         response = _reject(request, exc.status, exc.body())
     except web.HTTPNotFound:
@@ -131,7 +140,7 @@ async def discord_semantics(request: web.Request, handler: Handler) -> web.Strea
     except web.HTTPMethodNotAllowed:
         response = _reject(request, 405, {"message": "405: Method Not Allowed", "code": 0})
     if not isinstance(response, web.WebSocketResponse) and not response.prepared:
-        response.headers.update(_ratelimit_headers(request))
+        response.headers.update(verdict.headers)
     return response
 
 

@@ -13,12 +13,13 @@ from .errors import (
     UNKNOWN_INTERACTION,
     UNKNOWN_WEBHOOK,
     EmulatorUsageError,
+    ErrorTree,
+    add_error,
     invalid_form_body,
     refuse,
     unknown,
 )
 from .gateway import Gateway
-from .limits import ErrorTree, add_error, modal_errors
 from .messaging import (
     CHAT_INPUT_COMMAND,
     DEFAULT,
@@ -27,7 +28,7 @@ from .messaging import (
     WEBHOOK_FLAGS,
     Messages,
     Upload,
-    check_payload,
+    check_not_empty,
 )
 from .options import build_options
 from .state import Channel, InteractionRecord, InteractionResponseRecord, StoredMessage, User, World
@@ -165,7 +166,7 @@ class Interactions:
         world = self.world
         guild = world.guild
         in_guild = channel.guild_id is not None
-        bot_permissions = guild.channel_permissions(world.bot.id, channel, world.bot.id) if in_guild else 0
+        bot_permissions = guild.channel_permissions(world.bot.id, channel) if in_guild else 0
         payload: dict[str, Any] = {
             "id": str(interaction_id),
             "application_id": str(world.application_id),
@@ -186,7 +187,7 @@ class Interactions:
             member = guild.members.get(user.id)
             if member is None:
                 raise EmulatorUsageError(f"{user.username} is not a member of the guild")
-            user_permissions = guild.channel_permissions(user.id, channel, world.bot.id)
+            user_permissions = guild.channel_permissions(user.id, channel)
             payload["channel"]["permissions"] = str(user_permissions)
             payload |= {
                 "guild_id": str(guild.id),
@@ -272,7 +273,7 @@ class Interactions:
         self, record: InteractionRecord, kind: int, data: dict[str, Any], uploads: Sequence[Upload]
     ) -> StoredMessage | None:
         if kind == CHANNEL_MESSAGE:
-            check_payload(data, uploads, creating=True)
+            check_not_empty(data, uploads)
             message = await self._post(record, data, uploads)
             record.original_message_id = message.id
             return message
@@ -283,12 +284,7 @@ class Interactions:
             record.first_followup_pending = True
             return message
         if kind == UPDATE_MESSAGE:
-            check_payload(data, uploads, creating=False)
             return await self.messages.edit(self._original(record), data, uploads)
-        if kind == MODAL:
-            errors = modal_errors(data)
-            if errors:
-                raise invalid_form_body(errors)
         return None
 
     def _callback_body(
@@ -324,7 +320,7 @@ class Interactions:
         """POST /webhooks/{app}/{token}: the first follow-up after a defer fills the loading message."""
         if not record.responses:
             raise refuse(UNKNOWN_WEBHOOK)
-        check_payload(payload, uploads, creating=True)
+        check_not_empty(payload, uploads)
         if record.first_followup_pending and record.original_message_id is not None:
             original = self.world.message(record.original_message_id)
             body = {k: v for k, v in payload.items() if k != "flags"}
@@ -358,7 +354,6 @@ class Interactions:
         uploads: Sequence[Upload],
     ) -> StoredMessage:
         """PATCH a webhook message; filling the deferred message counts as the deferred reply."""
-        check_payload(payload, uploads, creating=False)
         if message.id == record.original_message_id:
             record.first_followup_pending = False
         return await self.messages.edit(message, payload, uploads)

@@ -7,13 +7,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .limits import ErrorTree, add_error
-
 USER_MENTION = re.compile(r"<@!?(\d+)>")
 ROLE_MENTION = re.compile(r"<@&(\d+)>")
 EVERYONE_MENTION = re.compile(r"@(?:everyone|here)")
 PARSE_TYPES = frozenset({"users", "roles", "everyone"})
-ALLOWED_IDS_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -33,39 +30,6 @@ def mentioned_ids(content: str) -> tuple[list[str], list[str], bool]:
     users = list(dict.fromkeys(USER_MENTION.findall(content)))
     roles = list(dict.fromkeys(ROLE_MENTION.findall(content)))
     return users, roles, bool(EVERYONE_MENTION.search(content))
-
-
-def allowed_mentions_errors(allowed: Mapping[str, Any] | None) -> ErrorTree:
-    """Discord's refusals for a malformed allowed_mentions object."""
-    tree: ErrorTree = {}
-    if allowed is None:
-        return tree
-    parse = allowed.get("parse") or []
-    for index, kind in enumerate(parse):
-        if kind not in PARSE_TYPES:
-            add_error(
-                tree,
-                ["allowed_mentions", "parse", index],
-                "BASE_TYPE_CHOICES",
-                f"Value must be one of {sorted(PARSE_TYPES)}.",
-            )
-    for kind in ("users", "roles"):
-        ids = allowed.get(kind) or []
-        if ids and kind in parse:
-            add_error(
-                tree,
-                ["allowed_mentions"],
-                "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
-                f'parse:["{kind}"] and {kind}: [ids...] are mutually exclusive.',
-            )
-        if len(ids) > ALLOWED_IDS_MAX:
-            add_error(
-                tree,
-                ["allowed_mentions", kind],
-                "BASE_TYPE_MAX_LENGTH",
-                f"Must be {ALLOWED_IDS_MAX} or fewer in length.",
-            )
-    return tree
 
 
 def pinged(content: str, allowed: Mapping[str, Any] | None, context: MentionContext) -> dict[str, Any]:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import permissions as perms
-from .errors import EMPTY_MESSAGE, invalid_form_body, refuse
+from .errors import EMPTY_MESSAGE, ErrorTree, add_error, invalid_form_body, refuse
 from .gateway import Gateway
 from .ids import iso_now
-from .limits import ErrorTree, add_error, is_empty_message, merge, message_errors
-from .mentions import MentionContext, allowed_mentions_errors, pinged
+from .limits import is_empty_message
+from .mentions import MentionContext, pinged
 from .state import DM, Channel, StoredMessage, User, World
 
 EPHEMERAL, LOADING, HAS_THREAD = 1 << 6, 1 << 7, 1 << 5
@@ -29,12 +29,9 @@ class Upload:
     size: int
 
 
-def check_payload(payload: Mapping[str, Any], uploads: Sequence[Upload] = (), *, creating: bool) -> None:
-    """Raise Discord's 50035/50006 for a payload that breaks a limit or is empty."""
-    errors = merge(message_errors(payload), allowed_mentions_errors(payload.get("allowed_mentions")))
-    if errors:
-        raise invalid_form_body(errors)
-    if creating and is_empty_message(payload, len(uploads)):
+def check_not_empty(payload: Mapping[str, Any], uploads: Sequence[Upload] = ()) -> None:
+    """Raise Discord's 50006 for a new message with nothing to show (limits are checked on arrival)."""
+    if is_empty_message(payload, len(uploads)):
         raise refuse(EMPTY_MESSAGE)
 
 
@@ -189,9 +186,7 @@ class Messages:
             known_user_ids={str(u) for u in guild.members},
             role_ids={str(r) for r in guild.roles if r != guild.id},
             mentionable_role_ids={str(r.id) for r in guild.roles.values() if r.mentionable},
-            can_mention_everyone=bool(
-                guild.channel_permissions(author_id, channel, self.world.bot.id) & perms.MENTION_EVERYONE
-            ),
+            can_mention_everyone=bool(guild.channel_permissions(author_id, channel) & perms.MENTION_EVERYONE),
             replied_user_id=replied_id,
             author_id=str(author_id),
         )

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from aiohttp import web
 
 from . import permissions as perms
-from .errors import EDIT_OTHERS_MESSAGE, MISSING_ACCESS, MISSING_PERMISSIONS, DiscordError, refuse, unknown
+from .errors import (
+    EDIT_OTHERS_MESSAGE,
+    MISSING_ACCESS,
+    MISSING_PERMISSIONS,
+    REPLY_WITHOUT_HISTORY,
+    DiscordError,
+    refuse,
+    unknown,
+)
 from .http_app import API_PREFIX, backend, json_response, no_content, read_body
-from .messaging import check_payload
+from .limits import is_empty_message
+from .messaging import check_not_empty
 from .reactions import emoji_key, set_reaction
 from .state import DM, Channel, StoredMessage, TypingEvent
 from .threads import start_thread
@@ -27,18 +37,36 @@ def _id(request: web.Request, key: str) -> int:
     return int(value)
 
 
+def _granted(request: web.Request, channel: Channel) -> int:
+    """The bot's permissions in the channel after its overwrites (everything in a DM)."""
+    world = backend(request).world
+    return perms.ALL if channel.type == DM else world.guild.channel_permissions(world.bot.id, channel)
+
+
 def _channel(request: web.Request, *needed: int) -> Channel:
-    """The channel, checking the bot can see it and holds `needed` permissions there."""
-    state = backend(request)
-    channel = state.world.channel(_id(request, "channel_id"))
-    if channel.type == DM:
-        return channel
-    granted = state.world.guild.channel_permissions(state.world.bot.id, channel, state.world.bot.id)
+    """The channel, checking the bot can see it (else 50001) and holds `needed` there (else 50013)."""
+    channel = backend(request).world.channel(_id(request, "channel_id"))
+    granted = _granted(request, channel)
     if not granted & perms.VIEW_CHANNEL:
         raise refuse(MISSING_ACCESS)
     if any(not granted & p for p in needed):
         raise refuse(MISSING_PERMISSIONS)
     return channel
+
+
+def _send_permission(request: web.Request) -> int:
+    """Send Messages, or Send Messages in Threads inside a thread."""
+    channel = backend(request).world.channel(_id(request, "channel_id"))
+    return perms.SEND_MESSAGES_IN_THREADS if channel.is_thread else perms.SEND_MESSAGES
+
+
+def _without_embeds_unless_allowed(
+    request: web.Request, channel: Channel, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """Without Embed Links Discord drops a message's embeds rather than refusing it."""
+    if payload.get("embeds") and not _granted(request, channel) & perms.EMBED_LINKS:
+        return payload | {"embeds": []}
+    return payload
 
 
 def _message(request: web.Request, channel: Channel) -> StoredMessage:
@@ -59,19 +87,25 @@ async def get_channel(request: web.Request) -> web.Response:
 async def create_message(request: web.Request) -> web.Response:
     """Messageable.send: validated against Discord's limits, recorded and echoed on the gateway."""
     state = backend(request)
-    probe = state.world.channel(_id(request, "channel_id"))
-    send = perms.SEND_MESSAGES_IN_THREADS if probe.is_thread else perms.SEND_MESSAGES
-    channel = _channel(request, send)
+    channel = _channel(request, _send_permission(request))
     payload, uploads = await read_body(request)
-    check_payload(payload, uploads, creating=True)
+    if payload.get("message_reference") and not _granted(request, channel) & perms.READ_MESSAGE_HISTORY:
+        raise refuse(REPLY_WITHOUT_HISTORY)
+    kept = _without_embeds_unless_allowed(request, channel, payload)
+    if kept is not payload and is_empty_message(kept, len(uploads)):
+        raise refuse(MISSING_PERMISSIONS)  # an embed-only message without Embed Links
+    check_not_empty(kept, uploads)
+    payload = kept
     stored = await state.messages.create(channel, state.world.bot, payload, uploads)
     return json_response(stored.wire)
 
 
 @routes.get(f"{CHANNEL}/messages")
 async def history(request: web.Request) -> web.Response:
-    """Channel history, newest first, honouring limit/before/after."""
-    channel = _channel(request, perms.READ_MESSAGE_HISTORY)
+    """Channel history, newest first, honouring limit/before/after; empty without Read Message History."""
+    channel = _channel(request)
+    if not _granted(request, channel) & perms.READ_MESSAGE_HISTORY:
+        return json_response([])
     found = [m for m in backend(request).world.channel_history(channel.id) if not m.ephemeral]
     before, after = request.query.get("before"), request.query.get("after")
     if before:
@@ -99,8 +133,7 @@ async def edit_message(request: web.Request) -> web.Response:
     if stored.wire["author"]["id"] != str(state.world.bot.id):
         raise refuse(EDIT_OTHERS_MESSAGE)
     payload, uploads = await read_body(request)
-    check_payload(payload, uploads, creating=False)
-    await state.messages.edit(stored, payload, uploads)
+    await state.messages.edit(stored, _without_embeds_unless_allowed(request, channel, payload), uploads)
     return json_response(stored.wire)
 
 
@@ -111,11 +144,7 @@ async def delete_message(request: web.Request) -> web.Response:
     channel = _channel(request)
     stored = _message(request, channel)
     own = stored.wire["author"]["id"] == str(state.world.bot.id)
-    if not own and channel.type != DM:
-        granted = state.world.guild.channel_permissions(state.world.bot.id, channel, state.world.bot.id)
-        if not granted & perms.MANAGE_MESSAGES:
-            raise refuse(MISSING_PERMISSIONS)
-    elif not own:
+    if not own and (channel.type == DM or not _granted(request, channel) & perms.MANAGE_MESSAGES):
         raise refuse(MISSING_PERMISSIONS)
     await state.messages.delete(stored)
     return no_content()
@@ -125,7 +154,7 @@ async def delete_message(request: web.Request) -> web.Response:
 async def typing(request: web.Request) -> web.Response:
     """Trigger the typing indicator (recorded in `typing_events`)."""
     state = backend(request)
-    channel = _channel(request, perms.SEND_MESSAGES)
+    channel = _channel(request, _send_permission(request))
     state.world.typing_events.append(TypingEvent(channel.id, time.monotonic()))
     state.world.notify()
     return no_content()

@@ -11,10 +11,13 @@ from aiohttp import web
 
 from . import permissions as perms
 from .errors import DiscordError, EmulatorUsageError
+from .forms import check_body
 from .gateway import Gateway, GatewayConfig, IdentifyRecord
 from .http_app import API_PREFIX, Backend, build_app
 from .interactions import Interactions
-from .messaging import Messages, check_payload
+from .messaging import Messages, check_not_empty
+from .overwrites import MEMBER, ROLE, Overwrite
+from .ratelimits import Limiter, RateLimits
 from .reactions import set_reaction
 from .routes_channels import routes as channel_routes
 from .routes_core import routes as core_routes
@@ -22,6 +25,7 @@ from .routes_webhooks import routes as webhook_routes
 from .state import (
     DM,
     TEXT,
+    Channel,
     Heartbeat,
     InteractionRecord,
     InteractionResponseRecord,
@@ -34,6 +38,7 @@ from .state import (
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
 UserRef = User | int
+DISCORD_RATE_LIMITS = RateLimits()
 BUTTON, STRING_SELECT = 2, 3
 
 
@@ -41,7 +46,9 @@ class DiscordEmulator:
     """A local Discord (REST under /api/v10 and the gateway at /) for one bot and one guild.
 
     Times are in seconds. Ids on this object are ints; the message and interaction
-    records it returns hold Discord's wire JSON, where ids are strings.
+    records it returns hold Discord's wire JSON, where ids are strings. `rate_limits` are
+    Discord's buckets by default; `RateLimits(time_scale=0.05)` keeps their sizes with windows
+    20 times shorter (fast tests that still meet 429s); None turns 429s off.
     """
 
     def __init__(
@@ -53,6 +60,7 @@ class DiscordEmulator:
         interaction_deadline: float = 3.0,
         interaction_token_ttl: float = 15 * 60,
         privileged_intents: int = perms.PRIVILEGED_INTENTS,
+        rate_limits: RateLimits | None = DISCORD_RATE_LIMITS,
         guild_name: str = "Emulated Guild",
         guild_locale: str = "en-US",
         bot_name: str = "QA Bot",
@@ -86,6 +94,7 @@ class DiscordEmulator:
             shard_count,
             privileged_intents,
             lambda: self.gateway_url,
+            Limiter(rate_limits) if rate_limits is not None else None,
         )
         seeded = [c for c in self.world.guild.channels.values() if c.type == TEXT]
         self.channel_id: int = seeded[0].id
@@ -166,17 +175,54 @@ class DiscordEmulator:
         """The "Admin" role (Manage Server, Manage Messages)."""
         return self.world.admin_role.id
 
+    @property
+    def bot_role_id(self) -> int:
+        """The bot's managed role (named after the bot; `tags.bot_id` points at it)."""
+        return self.world.bot_role.id
+
     def add_user(self, name: str, *, locale: str = "en-US", manage_guild: bool = False) -> User:
         """A human guild member; `manage_guild` gives them the Admin role."""
         return self.world.add_user(name, locale=locale, manage_guild=manage_guild)
 
     async def add_channel(self, name: str, *, deny_bot: int = 0) -> int:
-        """A new text channel (CHANNEL_CREATE is dispatched); `deny_bot` removes bot permission bits there."""
-        channel = self.world.add_channel(name, bot_denied=deny_bot)
+        """A new text channel (CHANNEL_CREATE dispatched); `deny_bot`: a member overwrite denying the bot."""
+        channel = self.world.add_channel(name)
+        if deny_bot:
+            self.world.deny_bot(channel, deny_bot)
         await self.gateway.dispatch(
             "CHANNEL_CREATE", channel.payload(), guild_id=self.guild_id, intent=perms.INTENT_GUILDS
         )
         return channel.id
+
+    async def set_permission_overwrite(
+        self, channel_id: int, target: UserRef, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """Allow or deny bits for a role id (@everyone: `everyone_role_id`) or a member in a channel.
+
+        As a moderator would in the channel's settings; CHANNEL_UPDATE is dispatched. Threads follow
+        their parent channel. Zero `allow` and `deny` remove the overwrite.
+        """
+        channel = self.world.channel(channel_id)
+        if channel.guild_id is None or channel.is_thread:
+            raise EmulatorUsageError("overwrites belong to guild channels; set them on the thread's parent")
+        target_id = target.id if isinstance(target, User) else int(target)
+        if target_id in self.world.guild.roles:
+            kind = ROLE
+        elif target_id in self.world.guild.members:
+            kind = MEMBER
+        else:
+            raise EmulatorUsageError(f"{target_id} is neither a role nor a member of the guild")
+        self.world.set_overwrite(channel, Overwrite(target_id, kind, allow, deny))
+        await self.gateway.dispatch(
+            "CHANNEL_UPDATE", channel.payload(), guild_id=self.guild_id, intent=perms.INTENT_GUILDS
+        )
+
+    def permissions_in(self, channel_id: int, user: UserRef) -> int:
+        """A member's (or the bot's) permission bits in a channel, overwrites applied as Discord does."""
+        channel = self.world.channel(channel_id)
+        if channel.guild_id is None:
+            return perms.ALL
+        return self.world.guild.channel_permissions(self._user(user).id, channel)
 
     def open_dm(self, user: UserRef) -> int:
         """The DM channel between the bot and `user`."""
@@ -197,26 +243,44 @@ class DiscordEmulator:
         content: str,
         *,
         mention_bot: bool = True,
+        mention_bot_role: bool = False,
         reply_to: int | None = None,
     ) -> dict[str, Any]:
-        """A user posts in a channel, thread or DM; in guild channels it @mentions the bot by default."""
+        """A user posts in a channel, thread or DM; in guild channels it @mentions the bot by default.
+
+        `mention_bot_role=True` mentions the bot's managed role (`<@&ROLE_ID>`) instead, as Discord's
+        mention picker often does: MESSAGE_CREATE then lists the role in `mention_roles`, `mentions`
+        stays empty, and a bot without the MESSAGE_CONTENT intent gets no content (as on Discord).
+        """
         channel = self.world.channel(channel_id)
         user = self._user(author)
-        if channel.type == DM and (channel.recipient is None or channel.recipient.id != user.id):
-            raise EmulatorUsageError(f"{user.username} is not the recipient of DM channel {channel_id}")
-        if channel.type != DM and user.id not in self.world.guild.members:
-            raise EmulatorUsageError(f"{user.username} is not a guild member")
-        if mention_bot and channel.type != DM and self.bot_user.mention not in content:
+        self._check_can_post(channel, user)
+        if mention_bot_role and channel.type != DM:
+            role_mention = f"<@&{self.bot_role_id}>"
+            content = content if role_mention in content else f"{role_mention} {content}"
+        elif mention_bot and channel.type != DM and self.bot_user.mention not in content:
             content = f"{self.bot_user.mention} {content}"
         payload: dict[str, Any] = {"content": content}
         if reply_to is not None:
             payload["message_reference"] = {"message_id": str(reply_to)}
         try:
-            check_payload(payload, creating=True)
+            check_body("POST", f"/channels/{channel.id}/messages", payload)
+            check_not_empty(payload)
             stored = await self._messages.create(channel, user, payload)
         except DiscordError as exc:
             raise EmulatorUsageError(f"Discord would not accept this user message: {exc.body()}") from None
         return stored.view()
+
+    def _check_can_post(self, channel: Channel, user: User) -> None:
+        if channel.type == DM:
+            if channel.recipient is None or channel.recipient.id != user.id:
+                raise EmulatorUsageError(f"{user.username} is not the recipient of DM channel {channel.id}")
+            return
+        if user.id not in self.world.guild.members:
+            raise EmulatorUsageError(f"{user.username} is not a guild member")
+        send = perms.SEND_MESSAGES_IN_THREADS if channel.is_thread else perms.SEND_MESSAGES
+        if not self.world.guild.channel_permissions(user.id, channel) & send:
+            raise EmulatorUsageError(f"{user.username} may not send messages in channel {channel.id}")
 
     async def invoke_slash(
         self,
@@ -296,6 +360,11 @@ class DiscordEmulator:
     def rejections(self) -> list[Rejection]:
         """Every request refused, in order (assert `emu.rejections == []`)."""
         return self.world.rejections
+
+    @property
+    def rate_limit_hits(self) -> list[Rejection]:
+        """Every 429 the emulator answered, in order; kept apart from `rejections` (clients retry these)."""
+        return self.world.rate_limit_hits
 
     @property
     def typing_events(self) -> list[TypingEvent]:

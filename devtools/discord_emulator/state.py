@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from . import permissions as perms
 from .errors import EmulatorUsageError, unknown
 from .ids import SnowflakeFactory, iso_in, iso_now
+from .overwrites import MEMBER, Overwrite, channel_permissions, guild_permissions
 
 T = TypeVar("T")
 
@@ -66,10 +67,12 @@ class Role:
     position: int = 0
     mentionable: bool = False
     managed: bool = False
+    bot_id: int | None = None
 
     def payload(self) -> dict[str, Any]:
-        """The role object."""
-        return {
+        """The role object; a bot's managed role names its bot in `tags` (discord.py's `Guild.self_role`)."""
+        tags = {"tags": {"bot_id": str(self.bot_id)}} if self.bot_id is not None else {}
+        return tags | {
             "id": str(self.id),
             "name": self.name,
             "color": 0,
@@ -128,7 +131,7 @@ class Channel:
     owner_id: int | None = None
     recipient: User | None = None
     topic: str | None = None
-    bot_denied: int = 0
+    overwrites: list[Overwrite] = field(default_factory=list)
     last_message_id: int | None = None
     message_count: int = 0
     auto_archive_duration: int = 1440
@@ -157,7 +160,7 @@ class Channel:
             "guild_id": str(self.guild_id),
             "name": self.name,
             "position": self.position,
-            "permission_overwrites": [],
+            "permission_overwrites": [o.payload() for o in self.overwrites],
             "nsfw": False,
             "parent_id": str(self.parent_id) if self.parent_id else None,
             "last_message_id": last,
@@ -200,24 +203,27 @@ class Guild:
     members: dict[int, Member] = field(default_factory=dict)
 
     def base_permissions(self, user_id: int) -> int:
-        """Guild-level permissions of a member (no channel overwrites are modelled)."""
-        if user_id == self.owner_id:
-            return perms.ALL
+        """Guild-level permissions of a member: @everyone and their roles, before any channel overwrite."""
         member = self.members.get(user_id)
         if member is None:
             return 0
-        value = self.roles[self.id].permissions
-        for role_id in member.role_ids:
-            value |= self.roles[role_id].permissions
-        return perms.effective(value)
+        roles = (self.roles[r].permissions for r in member.role_ids)
+        return guild_permissions(self.roles[self.id].permissions, roles, owner=user_id == self.owner_id)
 
-    def channel_permissions(self, user_id: int, channel: Channel, bot_id: int) -> int:
-        """Permissions in one channel; the bot can be denied some per channel."""
-        value = self.base_permissions(user_id)
-        if user_id == bot_id and value != perms.ALL:
-            parent = self.channels.get(channel.parent_id or 0)
-            value &= ~(channel.bot_denied | (parent.bot_denied if parent else 0))
-        return value
+    def channel_permissions(self, user_id: int, channel: Channel) -> int:
+        """Permissions in one channel after its overwrites (a thread uses its parent's), as Discord does."""
+        member = self.members.get(user_id)
+        if member is None:
+            return 0
+        parent = self.channels.get(channel.parent_id or 0) if channel.is_thread else None
+        return channel_permissions(
+            self.base_permissions(user_id),
+            (parent or channel).overwrites,
+            everyone_id=self.id,
+            role_ids=member.role_ids,
+            member_id=user_id,
+            in_thread=channel.is_thread,
+        )
 
 
 @dataclass
@@ -338,6 +344,7 @@ class World:
         self.interactions: dict[int, InteractionRecord] = {}
         self.reactions: dict[int, dict[str, set[int]]] = {}
         self.rejections: list[Rejection] = []
+        self.rate_limit_hits: list[Rejection] = []
         self.typing_events: list[TypingEvent] = []
         self.heartbeats: list[Heartbeat] = []
         self._changed = asyncio.Event()
@@ -348,6 +355,7 @@ class World:
         guild.roles[guild.id] = Role(guild.id, "@everyone", perms.EVERYONE_DEFAULT)
         self.admin_role = self.add_role("Admin", perms.MANAGE_GUILD | perms.MANAGE_MESSAGES, position=2)
         self.bot_role = self.add_role(self.bot.username, perms.EVERYONE_DEFAULT, position=1, managed=True)
+        self.bot_role.bot_id = self.bot.id
         guild.members[self.owner.id] = Member(self.owner, [])
         guild.members[self.bot.id] = Member(self.bot, [self.bot_role.id])
         self.add_channel("general")
@@ -366,7 +374,7 @@ class World:
         type: int = TEXT,
         parent_id: int | None = None,
         owner_id: int | None = None,
-        bot_denied: int = 0,
+        overwrites: list[Overwrite] | None = None,
     ) -> Channel:
         """Create a guild channel or thread."""
         position = sum(1 for c in self.guild.channels.values() if not c.is_thread)
@@ -378,7 +386,7 @@ class World:
             position=position,
             parent_id=parent_id,
             owner_id=owner_id,
-            bot_denied=bot_denied,
+            overwrites=list(overwrites or []),
         )
         self.guild.channels[channel.id] = channel
         return channel
@@ -438,6 +446,16 @@ class World:
     def member_permissions(self, user_id: int) -> int:
         """Guild-level permissions of `user_id`."""
         return self.guild.base_permissions(user_id)
+
+    def set_overwrite(self, channel: Channel, overwrite: Overwrite) -> None:
+        """Replace the channel's overwrite for that role or member; all-zero bits remove it."""
+        kept = [o for o in channel.overwrites if (o.type, o.id) != (overwrite.type, overwrite.id)]
+        channel.overwrites = kept + ([overwrite] if overwrite.allow or overwrite.deny else [])
+        self.notify()
+
+    def deny_bot(self, channel: Channel, bits: int) -> None:
+        """A member overwrite denying the bot `bits` in `channel`."""
+        self.set_overwrite(channel, Overwrite(self.bot.id, MEMBER, deny=bits))
 
     def notify(self) -> None:
         """Wake every `wait_until` so it re-checks its condition."""

@@ -4,36 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import DiscordError, invalid_form_body
+from .errors import DiscordError
 from .gateway import Gateway
-from .limits import THREAD_NAME_MAX, ErrorTree, add_error
 from .messaging import HAS_THREAD, Messages
 from .permissions import INTENT_GUILDS
 from .state import PRIVATE_THREAD, PUBLIC_THREAD, TEXT, Channel, StoredMessage, World
 
 THREAD_CREATED = 18
-ARCHIVE_DURATIONS = frozenset({60, 1440, 4320, 10080})
 
 
-def _check(parent: Channel, payload: dict[str, Any]) -> None:
+def _check(parent: Channel) -> None:
+    """Names and archive durations were checked against the spec on arrival; the parent is checked here."""
     if parent.type != TEXT:
         raise DiscordError(400, 50024, "Cannot execute action on this channel type")
-    errors: ErrorTree = {}
-    name = payload.get("name")
-    if not isinstance(name, str) or not 1 <= len(name) <= THREAD_NAME_MAX:
-        add_error(
-            errors, ["name"], "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {THREAD_NAME_MAX} in length."
-        )
-    duration = payload.get("auto_archive_duration")
-    if duration is not None and duration not in ARCHIVE_DURATIONS:
-        add_error(
-            errors,
-            ["auto_archive_duration"],
-            "BASE_TYPE_CHOICES",
-            f"Value must be one of {sorted(ARCHIVE_DURATIONS)}.",
-        )
-    if errors:
-        raise invalid_form_body(errors)
 
 
 async def start_thread(
@@ -45,7 +28,7 @@ async def start_thread(
     starter: StoredMessage | None,
 ) -> Channel:
     """Create a thread (id = starter message id when there is one) and dispatch THREAD_CREATE."""
-    _check(parent, payload)
+    _check(parent)
     if starter is not None and starter.wire.get("thread"):
         raise DiscordError(400, 160004, "A thread has already been created for this message")
     kind = PUBLIC_THREAD if starter is not None else int(payload.get("type") or PRIVATE_THREAD)

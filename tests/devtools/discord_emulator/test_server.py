@@ -5,87 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 import zlib
-from collections.abc import AsyncIterator
-from typing import Any
 
 import aiohttp
 import discord
 import pytest
-from discord import app_commands
-from discord.ext import commands
 
-from devtools.discord_emulator import NOTHING_PINGED, DiscordEmulator, EmulatorUsageError
+from devtools.discord_emulator import DiscordEmulator, EmulatorUsageError
 from devtools.discord_emulator.discordpy import pointed_at, running
-from devtools.discord_emulator.limits import command_errors, component_errors, embed_errors, message_errors
-from devtools.discord_emulator.mentions import MentionContext, pinged
+from devtools.discord_emulator.forms import body_errors
+from tests.devtools.discord_emulator.clients import TOKEN, AskBot, new_client
 
-TOKEN = "test-token"
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    """An emulator with fast heartbeats and a short interaction deadline, discord.py pointed at it."""
-    async with DiscordEmulator(TOKEN, heartbeat_interval=0.1, interaction_deadline=0.3) as emulator:
-        with pointed_at(emulator):
-            yield emulator
-
-
-def new_client(**options: Any) -> discord.Client:
-    """A plain client; a short guild_ready_timeout so on_ready fires quickly after GUILD_CREATE."""
-    return discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.05, **options)
-
-
-class AskBot(commands.Bot):
-    """A small bot with the shapes the real one uses: a synced slash command and a button."""
-
-    def __init__(self, guild_id: int, **options: Any) -> None:
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=discord.Intents.default(),
-            guild_ready_timeout=0.05,
-            **options,
-        )
-        self.guild_object = discord.Object(guild_id)
-        self.errors: asyncio.Queue[BaseException] = asyncio.Queue()
-        self.slow_seconds = 0.0
-
-        @app_commands.command()
-        @app_commands.describe(question="What you want to know")
-        async def ask(interaction: discord.Interaction, question: str) -> None:
-            """Ask a question."""
-            await interaction.response.defer(thinking=True)
-            await interaction.followup.send(
-                f"answer to {question}", allowed_mentions=discord.AllowedMentions.none()
-            )
-
-        @app_commands.command()
-        async def slow(interaction: discord.Interaction) -> None:
-            """Answer after `slow_seconds` of (simulated) work."""
-            await asyncio.sleep(self.slow_seconds)
-            try:
-                await interaction.response.send_message("finally")
-            except discord.HTTPException as exc:
-                self.errors.put_nowait(exc)
-
-        @app_commands.command()
-        async def confirm(interaction: discord.Interaction) -> None:
-            """Post a message with a button."""
-            await interaction.response.send_message("Sure?", view=ConfirmView())
-
-        self.tree.add_command(ask, guild=self.guild_object)
-        self.tree.add_command(slow, guild=self.guild_object)
-        self.tree.add_command(confirm, guild=self.guild_object)
-
-    async def setup_hook(self) -> None:
-        await self.tree.sync(guild=self.guild_object)
-
-
-class ConfirmView(discord.ui.View):
-    """One button that rewrites its own message."""
-
-    @discord.ui.button(label="Yes", custom_id="confirm:yes", style=discord.ButtonStyle.success)
-    async def yes(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmView]) -> None:
-        await interaction.response.edit_message(content=f"Confirmed by {interaction.user.name}", view=None)
+MESSAGES = "/channels/{channel_id}/messages"
+COMMANDS = "/applications/{application_id}/guilds/{guild_id}/commands"
 
 
 async def test_client_connects_over_zlib_stream_and_becomes_ready(emu: DiscordEmulator) -> None:
@@ -152,17 +83,6 @@ async def test_over_long_content_is_refused_with_invalid_form_body(emu: DiscordE
     first, second = emu.rejections
     assert first.body["errors"]["content"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH"
     assert "description" in second.body["errors"]["embeds"]["0"]
-
-
-async def test_allowed_mentions_decide_who_is_pinged(emu: DiscordEmulator) -> None:
-    async with running(new_client(), TOKEN) as client:
-        channel = client.get_channel(emu.channel_id)
-        assert isinstance(channel, discord.TextChannel)
-        silent = await channel.send("@everyone look", allowed_mentions=discord.AllowedMentions.none())
-        loud = await channel.send("@everyone look")
-    assert emu.message(silent.id)["mentions_pinged"] == NOTHING_PINGED
-    assert emu.message(silent.id)["allowed_mentions"] == {"parse": []}
-    assert emu.message(loud.id)["mentions_pinged"]["everyone"] is True
 
 
 async def test_slash_command_defer_then_follow_up_fills_the_deferred_reply(emu: DiscordEmulator) -> None:
@@ -265,24 +185,6 @@ async def test_invoking_an_unsynced_command_is_a_test_error(emu: DiscordEmulator
             await emu.invoke_slash("ask", {"question": "?"}, emu.add_user("eve"))
 
 
-async def test_message_content_needs_the_intent_unless_the_bot_is_mentioned(emu: DiscordEmulator) -> None:
-    user = emu.add_user("fay")
-    client = new_client()
-    seen: asyncio.Queue[discord.Message] = asyncio.Queue()
-
-    @client.event
-    async def on_message(message: discord.Message) -> None:
-        seen.put_nowait(message)
-
-    async with running(client, TOKEN):
-        await emu.send_message(emu.channel_id, user, "no mention here", mention_bot=False)
-        await emu.send_message(emu.channel_id, user, "what is new?")
-        hidden, shown = await seen.get(), await seen.get()
-    assert hidden.content == ""
-    assert shown.content == f"{emu.bot_user.mention} what is new?"
-    assert client.user is not None and client.user in shown.mentions
-
-
 async def test_thread_from_message_records_messages_under_the_thread(emu: DiscordEmulator) -> None:
     async with running(new_client(), TOKEN) as client:
         channel = client.get_channel(emu.channel_id)
@@ -336,21 +238,15 @@ async def test_auto_sharded_client_asks_for_shards_and_gets_the_guild_on_its_sha
 
 def test_limits_report_each_breach_where_discord_does() -> None:
     embed = {"title": "t" * 257, "fields": [{"name": "n", "value": "v" * 1025}]}
-    assert set(message_errors({"content": "ok", "embeds": [embed]})["embeds"]["0"]) == {"title", "fields"}
+    errors = body_errors("POST", MESSAGES, {"content": "ok", "embeds": [embed]})
+    assert set(errors["embeds"]["0"]) == {"title", "fields"}
     too_big = [{"description": "d" * 4000}, {"description": "d" * 2001}]
-    assert embed_errors(too_big)["embeds"]["_errors"][0]["code"] == "MAX_EMBED_SIZE_EXCEEDED"
-    six = [{"type": 2, "style": 1, "custom_id": str(i), "label": "x"} for i in range(6)]
-    width = component_errors([{"type": 1, "components": six}])["components"]["0"]["components"]
+    errors = body_errors("POST", MESSAGES, {"embeds": too_big})
+    assert errors["embeds"]["_errors"][0]["code"] == "MAX_EMBED_SIZE_EXCEEDED"
+    select = {"type": 3, "custom_id": "pick", "options": [{"label": "a", "value": "a"}]}
+    button = {"type": 2, "style": 1, "custom_id": "go", "label": "Go"}
+    row = {"type": 1, "components": [select, button]}
+    width = body_errors("POST", MESSAGES, {"components": [row]})["components"]["0"]["components"]
     assert width["_errors"][0]["code"] == "COMPONENT_LAYOUT_WIDTH_EXCEEDED"
-    assert set(command_errors([{"name": "Ask", "description": "x" * 101}])["0"]) == {"name", "description"}
-
-
-def test_allowed_mentions_follow_discord_semantics() -> None:
-    context = MentionContext(
-        {"1", "2"}, {"9"}, set(), can_mention_everyone=True, replied_user_id="2", author_id="5"
-    )
-    text = "<@1> <@&9> @here"
-    assert pinged(text, None, context) == {"users": ["1", "2"], "roles": ["9"], "everyone": True}
-    assert pinged(text, {"parse": []}, context) == NOTHING_PINGED
-    only_one = {"users": ["1"], "replied_user": True}
-    assert pinged(text, only_one, context) == {"users": ["1", "2"], "roles": [], "everyone": False}
+    commands = [{"name": "Ask", "description": "x" * 101}]
+    assert set(body_errors("PUT", COMMANDS, commands)["0"]) == {"name", "description"}
