@@ -39,6 +39,14 @@ class AskedAnswer:
 
 
 @dataclass(frozen=True)
+class Page:
+    """A further page of an answer, and the rank in the answer's record of each of its passages."""
+
+    answer: Answer
+    ranks: list[int]
+
+
+@dataclass(frozen=True)
 class PassageContext:
     """A quoted passage with the sentences around it in its article."""
 
@@ -70,7 +78,13 @@ class AnswerFlow:
         self._question_log = question_log
 
     async def ask(
-        self, question: str, *, user_id: int, channel_id: int | None, collections: Sequence[str] = ()
+        self,
+        question: str,
+        *,
+        user_id: int,
+        channel_id: int | None,
+        collections: Sequence[str] = (),
+        guild_id: int | None = None,
     ) -> AskedAnswer:
         question = without_mentions(question)  # stored and logged: no ids of the people it names
         answer = await self.live.answer(question, self.k, collections=collections or None)
@@ -83,22 +97,33 @@ class AnswerFlow:
                 user_id=user_id,
                 collections=list(collections),
                 channel_id=channel_id,
+                guild_id=guild_id,
             )
         self._log_question(answer, answer_id, collections)
         return AskedAnswer(answer, answer_id)
 
-    async def more(self, answer_id: int) -> Answer:
-        """The next page of passages for a stored question (its `offset` says where it starts)."""
+    async def more(self, answer_id: int, viewer_id: int) -> Page:
+        """The next page of passages for this viewer: each person pages on their own, from the
+        answer's first page on, with the question's own relevance bar."""
         stored = await self._stored(answer_id)
-        offset = len(stored.shown)
-        answer = await self.live.answer(
+        log = self._log()
+        start = await asyncio.to_thread(log.page_start, answer_id, viewer_id)
+        offset = stored.first_page if start is None else start
+        found = await self.live.answer(
             stored.question, self.k, offset=offset, collections=stored.collections or None
         )
-        fresh = [hit for hit in answer.hits if not stored.has_shown(hit)]
-        page = Answer(stored.question, fresh, bool(fresh), answer.index_version, answer.seconds, offset)
-        if fresh and self.log is not None:
-            await asyncio.to_thread(self.log.add_shown, answer_id, fresh)
-        return page
+        ranks = await asyncio.to_thread(log.ranks_of, answer_id, found.hits)
+        await asyncio.to_thread(log.set_page_start, answer_id, viewer_id, offset + len(found.hits))
+        page = Answer(
+            stored.question,
+            found.hits,
+            bool(found.hits),
+            found.index_version,
+            found.seconds,
+            offset=offset,
+            threshold=found.threshold,
+        )
+        return Page(page, ranks)
 
     async def context(self, answer_id: int, rank: int) -> PassageContext:
         """The shown passage at `rank` with neighbouring sentences from its article."""
@@ -109,7 +134,10 @@ class AnswerFlow:
         text = await self.live.article_text(shown.article_id)
         if text is None:
             raise AnswerExpiredError(f"article {shown.article_id} is no longer indexed")
-        return surrounding(text, shown.start, shown.end, shown.title, shown.url, shown.article_id)
+        # Splitting a whole article takes seconds for a very long one: never on the event loop.
+        return await asyncio.to_thread(
+            surrounding, text, shown.start, shown.end, shown.title, shown.url, shown.article_id
+        )
 
     async def vote(self, answer_id: int, user_id: int, vote: int) -> None:
         """Record 👍 (+1) or 👎 (-1); FeedbackError when collection is off or the answer unknown."""

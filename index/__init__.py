@@ -40,6 +40,8 @@ _PUBLIC = {
     "RetrievalOptions": "index.search.retriever",
     "Retriever": "index.search.retriever",
     "split_sentences": "index.text.sentences",
+    "check_url": "index.text.urls",
+    "is_safe_url": "index.text.urls",
     "furniture_spans": "index.text.furniture",
     "spans_without": "index.text.furniture",
     "text_without": "index.text.furniture",
@@ -81,6 +83,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from index.store.versions import IndexLocation
     from index.text.furniture import furniture_spans, spans_without, text_without
     from index.text.sentences import split_sentences
+    from index.text.urls import check_url, is_safe_url
 
 
 def __getattr__(name: str) -> Any:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import dataclasses
 import logging
-import math
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -13,18 +15,19 @@ from discord.ext import commands
 
 from bot.answering import AnswerFlow
 from bot.assembly import question_policy_from
-from bot.guards import Cooldown, Refusal, check_question
+from bot.guards import Cooldown, NoticeLimiter, Refusal, check_question
 from bot.live_index import IndexUnavailableError
 from bot.ui.replies import (
+    CONTENT_LIMIT,
     EMBED_DESCRIPTION_LIMIT,
     NO_PINGS,
     answer_reply,
-    escape_text,
+    escape_within,
+    markdown_link,
     to_embeds,
-    trim_to_sentence,
 )
 from bot.ui.texts import guess_locale, text
-from bot.ui.views import answer_view
+from bot.ui.views import answer_view, say
 from index import ArticleInfo
 
 if TYPE_CHECKING:
@@ -33,41 +36,80 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 SOURCES_PER_PAGE = 15
+_SOURCE_LINE_BUDGET = EMBED_DESCRIPTION_LIMIT - 200
 THREAD_NAME_LIMIT = 100
+# The longest question the slash option accepts before the configured limit applies (the setting's bound).
+_QUESTION_OPTION_MAX = 1000
 
 
-def question_from_mention(content: str, bot_id: int) -> str:
-    """The question in a message that mentions the bot, without the mention itself."""
-    return re.sub(rf"<@!?{bot_id}>", " ", content).strip()
+def addressed_to(content: str, bot_id: int, bot_role_id: int | None) -> bool:
+    """Whether a message's own words mention the bot or its role (a reply's ping does not count)."""
+    if re.search(rf"<@!?{bot_id}>", content):
+        return True
+    return bot_role_id is not None and f"<@&{bot_role_id}>" in content
+
+
+def question_from_mention(content: str, bot_id: int, bot_role_id: int | None = None) -> str:
+    """The question in a message that mentions the bot (or its role), without the mention itself."""
+    question = re.sub(rf"<@!?{bot_id}>", " ", content)
+    if bot_role_id is not None:
+        question = question.replace(f"<@&{bot_role_id}>", " ")
+    return question.strip()
 
 
 def sources_page(articles: list[ArticleInfo], page: int, locale: str | None) -> tuple[str, str]:
-    """One page of the article list: (header line, embed description within Discord's limit)."""
-    if not articles:
+    """One page of the article list: (header line, embed description within Discord's limit).
+
+    Pages are cut where the next entry would not fit, so the page count covers every article.
+    """
+    pages = source_pages(articles, locale)
+    if not pages:
         return text("sources_empty", locale), ""
-    pages = math.ceil(len(articles) / SOURCES_PER_PAGE)
-    page = min(max(page, 1), pages)
-    lines = []
-    for article in articles[(page - 1) * SOURCES_PER_PAGE : page * SOURCES_PER_PAGE]:
-        title = escape_text(trim_to_sentence(article.title, 150))
-        shown = f"[{title}]({article.url})" if article.url else f"**{title}**"
-        details = " · ".join(
-            part for part in (article.date, text("passages_count", locale, count=article.passages)) if part
-        )
-        lines.append(f"• {shown} — {details}")
-    description = ""
-    for line in lines:
-        if len(description) + len(line) + 1 > EMBED_DESCRIPTION_LIMIT:
-            break
-        description += line + "\n"
-    header = text("sources_header", locale, count=len(articles), page=page, pages=pages)
-    return header, description.rstrip()
+    page = min(max(page, 1), len(pages))
+    header = text("sources_header", locale, count=len(articles), page=page, pages=len(pages))
+    return header, "\n".join(pages[page - 1])
+
+
+def source_pages(articles: list[ArticleInfo], locale: str | None) -> list[list[str]]:
+    """Every article as one line, in pages of at most SOURCES_PER_PAGE lines and 4,096 characters."""
+    pages: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for article in articles:
+        line = source_line(article, locale)
+        if current and (len(current) == SOURCES_PER_PAGE or size + len(line) + 1 > EMBED_DESCRIPTION_LIMIT):
+            pages.append(current)
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        pages.append(current)
+    return pages
+
+
+def source_line(article: ArticleInfo, locale: str | None) -> str:
+    """ "• Title — date · N passages", the title linked to the article when its link is safe."""
+    title = escape_within(" ".join(article.title.split()), 150)
+    shown = markdown_link(title, article.url)
+    if len(shown) > _SOURCE_LINE_BUDGET:  # a link too long to list: the title alone
+        shown = markdown_link(title, None)
+    date = escape_within(" ".join((article.date or "").split()), 40)
+    details = " · ".join(
+        part for part in (date, text("passages_count", locale, count=article.passages)) if part
+    )
+    return f"• {shown} — {details}"
 
 
 def thread_name(question: str) -> str:
     """A thread title from the question (Discord allows 100 characters)."""
-    flat = " ".join(question.split())
+    flat = " ".join(question.split()) or "?"
     return flat if len(flat) <= THREAD_NAME_LIMIT else flat[: THREAD_NAME_LIMIT - 1].rstrip() + "…"
+
+
+def thread_opener(question: str, locale: str | None) -> str:
+    """The message a thread hangs from: the question, escaped, within Discord's 2,000 characters."""
+    room = CONTENT_LIMIT - len(text("thread_opened", locale, question=""))
+    return text("thread_opened", locale, question=escape_within(question, room))
 
 
 def home_channel_id(channel: Any) -> int | None:
@@ -86,6 +128,12 @@ class QuestionsCog(commands.Cog):
         self.settings = settings
         self.policy = question_policy_from(settings)
         self.cooldown = Cooldown(settings.cooldown_seconds)
+        # In a busy channel a burst of mentions gets one notice per person, then silence.
+        self.notices = NoticeLimiter(max(settings.cooldown_seconds, 10.0))
+        # Discord refuses a longer question in the box itself: the option carries the configured limit.
+        # (discord.py has no public way to set an option's bound per instance.)
+        params = self.ask._params
+        params["question"] = dataclasses.replace(params["question"], max_value=settings.max_question_chars)
 
     def _refusal(self, question: str, channel_id: int | None, is_dm: bool, user_id: int) -> Refusal | None:
         return check_question(question, channel_id, is_dm, self.policy) or self.cooldown.check(user_id)
@@ -98,12 +146,16 @@ class QuestionsCog(commands.Cog):
         return list(self.settings.channel_collections.get(channel_id or 0, []))
 
     async def _reply(
-        self, question: str, locale: str | None, user_id: int, channel_id: int | None
+        self, question: str, locale: str | None, user_id: int, channel_id: int | None, guild_id: int | None
     ) -> dict[str, Any]:
         """Keyword arguments for sending the answer; never raises (users see a sentence)."""
         try:
             asked = await self.flow.ask(
-                question, user_id=user_id, channel_id=channel_id, collections=self._collections(channel_id)
+                question,
+                user_id=user_id,
+                channel_id=channel_id,
+                collections=self._collections(channel_id),
+                guild_id=guild_id,
             )
         except IndexUnavailableError as error:
             return {"content": text("no_index", locale, problem=str(error))}
@@ -134,7 +186,9 @@ class QuestionsCog(commands.Cog):
 
     @app_commands.command(name="ask")
     @app_commands.describe(question="Your question about the articles, in any language")
-    async def ask(self, interaction: discord.Interaction, question: str) -> None:
+    async def ask(
+        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, _QUESTION_OPTION_MAX]
+    ) -> None:
         """Ask a question; the bot answers by quoting the articles word for word."""
         locale = str(interaction.locale)
         is_dm = interaction.guild is None
@@ -146,12 +200,11 @@ class QuestionsCog(commands.Cog):
             )
             return
         await interaction.response.defer(thinking=True)
-        reply = await self._reply(question, locale, interaction.user.id, channel_id)
+        guild_id = interaction.guild.id if interaction.guild else None
+        reply = await self._reply(question, locale, interaction.user.id, channel_id, guild_id)
         if self._wants_thread(interaction.channel):
             opener = await interaction.followup.send(
-                text("thread_opened", locale, question=escape_text(trim_to_sentence(question, 1500))),
-                allowed_mentions=NO_PINGS,
-                wait=True,
+                thread_opener(question, locale), allowed_mentions=NO_PINGS, wait=True
             )
             thread = await opener.create_thread(name=thread_name(question))
             await thread.send(allowed_mentions=NO_PINGS, **reply)
@@ -163,21 +216,20 @@ class QuestionsCog(commands.Cog):
 
     @app_commands.command(name="sources")
     @app_commands.describe(page="Which page of the list (15 articles a page)")
-    async def sources(self, interaction: discord.Interaction, page: int = 1) -> None:
+    async def sources(
+        self, interaction: discord.Interaction, page: app_commands.Range[int, 1, 10_000] = 1
+    ) -> None:
         """List the articles the bot has read."""
         locale = str(interaction.locale)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # listing thousands takes time
         try:
             articles = await self.flow.live.articles()
         except IndexUnavailableError as error:
-            await interaction.response.send_message(
-                text("no_index", locale, problem=str(error)), ephemeral=True, allowed_mentions=NO_PINGS
-            )
+            await say(interaction, text("no_index", locale, problem=str(error)))
             return
-        header, description = sources_page(articles, page, locale)
+        header, description = await asyncio.to_thread(sources_page, articles, page, locale)
         embeds = [discord.Embed(description=description)] if description else []
-        await interaction.response.send_message(
-            header, embeds=embeds, ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await interaction.followup.send(header, embeds=embeds, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction) -> None:
@@ -189,27 +241,53 @@ class QuestionsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """Answer messages that mention the bot (and direct messages), replying to them."""
+        """Answer messages whose words mention the bot or its role, and direct messages.
+
+        A reply to one of the bot's answers is a question only when its words mention the bot: the
+        reply's own ping (Discord adds it by default) is not a question ("merci !").
+        """
         me = self.bot.user
         if me is None or message.author.bot:
             return
         is_dm = message.guild is None
-        if not is_dm and me not in message.mentions:
+        role = message.guild.self_role if message.guild is not None else None
+        role_id = role.id if role is not None else None
+        if not is_dm and not addressed_to(message.content, me.id, role_id):
             return
-        question = question_from_mention(message.content, me.id)
-        server_locale = str(message.guild.preferred_locale) if message.guild else None
-        locale = guess_locale(question, server_locale)
+        try:
+            await self._answer_message(message, me.id, role_id, is_dm)
+        except Exception:
+            _log.exception("failed to answer a message")
+            with contextlib.suppress(discord.HTTPException):
+                await message.reply(
+                    text("error", self._message_locale(message, "")),
+                    allowed_mentions=NO_PINGS,
+                    mention_author=False,
+                )
+
+    async def _answer_message(
+        self, message: discord.Message, bot_id: int, role_id: int | None, is_dm: bool
+    ) -> None:
+        question = question_from_mention(message.content, bot_id, role_id)
+        locale = self._message_locale(message, question)
         channel_id = home_channel_id(message.channel)
         refusal = self._refusal(question, channel_id, is_dm, message.author.id)
         if refusal is not None:
-            await message.reply(
-                self._refusal_text(refusal, locale), allowed_mentions=NO_PINGS, mention_author=False
-            )
+            if self.notices.allow(message.author.id):
+                await message.reply(
+                    self._refusal_text(refusal, locale), allowed_mentions=NO_PINGS, mention_author=False
+                )
             return
+        guild_id = message.guild.id if message.guild else None
         async with message.channel.typing():
-            reply = await self._reply(question, locale, message.author.id, channel_id)
+            reply = await self._reply(question, locale, message.author.id, channel_id, guild_id)
         if self._wants_thread(message.channel):
             thread = await message.create_thread(name=thread_name(question))
             await thread.send(allowed_mentions=NO_PINGS, **reply)
             return
         await message.reply(allowed_mentions=NO_PINGS, mention_author=False, **reply)
+
+    @staticmethod
+    def _message_locale(message: discord.Message, question: str) -> str | None:
+        server_locale = str(message.guild.preferred_locale) if message.guild else None
+        return guess_locale(question, server_locale)

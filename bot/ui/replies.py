@@ -12,7 +12,7 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.ui.texts import text
-from index import Answer, Hit
+from index import Answer, Hit, is_safe_url
 
 # Every message the bot sends: nothing it quotes or repeats (@everyone, roles, users) pings anyone.
 NO_PINGS = discord.AllowedMentions.none()
@@ -22,12 +22,18 @@ CONTENT_LIMIT = 2000
 EMBED_DESCRIPTION_LIMIT = 4096
 EMBED_TITLE_LIMIT = 256
 EMBED_FOOTER_LIMIT = 2048
+THREAD_NAME_LIMIT = 100
+SELECT_TEXT_LIMIT = 100
 EMBEDS_TOTAL_LIMIT = 6000
 EMBEDS_PER_MESSAGE = 10
 
 ELLIPSIS = "…"
 EMPTY_QUOTE_LINE = "\u200b"
 _QUOTE_BUDGET = 1500
+# A card's footer (date, source, relevance) is plain text; beyond this it says nothing more useful.
+FOOTER_BUDGET = 300
+# A link written in an article is shown, never clickable: nobody vetted where it leads.
+_URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp|file|javascript|data):[^\s<>\"'`]+|\bwww\.[^\s<>\"'`]+")
 _LINE_START_MARKUP = re.compile(r"^(\s*)(#{1,3} |-# |[-*+] |\d+\. |>)", re.MULTILINE)
 _SENTENCE_END = re.compile(r"[.!?…»”\"')\]](?=\s)")
 
@@ -54,9 +60,55 @@ class Reply:
 
 
 def escape_text(text: str) -> str:
-    """Article text shown literally: markdown escaped, line-leading markup (headings, lists) neutralised."""
+    """Article text shown literally: markdown escaped, line-leading markup (headings, lists)
+    neutralised, and links in the text shown as code, so they cannot be clicked."""
+    pieces: list[str] = []
+    cursor = 0
+    for match in _URL_IN_TEXT.finditer(text):
+        pieces.append(_escape_markdown(text[cursor : match.start()]))
+        pieces.append(_code(match.group()))
+        cursor = match.end()
+    pieces.append(_escape_markdown(text[cursor:]))
+    return "".join(pieces)
+
+
+def _escape_markdown(text: str) -> str:
     escaped = escape_markdown(text)
     return _LINE_START_MARKUP.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def _code(text: str) -> str:
+    """An inline code span holding `text` exactly (a longer fence when the text has backticks)."""
+    fence = "``" if "`" in text else "`"
+    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+
+
+def escape_within(text: str, limit: int) -> str:
+    """`escape_text` of the text, or of its longest prefix (cut at a sentence or a word, with an
+    ellipsis) whose escaped form fits `limit` characters: escaping never pushes past a limit."""
+    raw_limit = min(len(text), limit)
+    while raw_limit > 0:
+        escaped = escape_text(trim_to_sentence(text, raw_limit))
+        if len(escaped) <= limit:
+            return escaped
+        raw_limit -= max(len(escaped) - limit, 8)
+    return ELLIPSIS if limit >= len(ELLIPSIS) else ""
+
+
+def safe_link(url: str | None) -> str | None:
+    """A link from article metadata, if Discord accepts it as it is (checked again on each render)."""
+    return url if is_safe_url(url) else None
+
+
+def markdown_link(label: str, url: str | None) -> str:
+    """`[label](url)` with the label escaped and the URL unable to end the link early; the bare
+    label (bold) when the URL is not safe."""
+    link = safe_link(url)
+    if link is None:
+        return f"**{label}**"
+    for char, code in (("(", "%28"), (")", "%29"), ("[", "%5B"), ("]", "%5D"), ("<", "%3C"), (">", "%3E")):
+        link = link.replace(char, code)
+    return f"[{label}]({link})"
 
 
 def trim_to_sentence(text: str, limit: int) -> str:
@@ -121,29 +173,44 @@ def confidence_level(score: float, threshold: float) -> str:
     return "low"
 
 
-def card_for(hit: Hit, number: int, quote_limit: int) -> QuoteCard:
+def card_title(number: int, title: str) -> str:
+    """ "[N] Title", escaped, within Discord's 256 characters."""
+    prefix = f"[{number}] "
+    return prefix + escape_within(title, EMBED_TITLE_LIMIT - len(prefix))
+
+
+def card_footer(hit: Hit) -> str:
+    """Where the quote comes from, as plain text (Discord shows footers without markdown)."""
     article = hit.article
-    title = trim_to_sentence(f"[{number}] {article.title}", EMBED_TITLE_LIMIT)
-    relative = [(s - hit.passage.start, e - hit.passage.start) for s, e in hit.highlights]
     details = [part for part in (article.date, article.source, article.path) if part]
     details.append(f"relevance {hit.score:.2f}")
-    footer = trim_to_sentence(" · ".join(details), EMBED_FOOTER_LIMIT)
-    return QuoteCard(title, article.url, quote_block(hit.passage.text, relative, quote_limit), footer)
+    return trim_to_sentence(" · ".join(" ".join(part.split()) for part in details), FOOTER_BUDGET)
+
+
+def card_for(hit: Hit, number: int, room: int, max_quote: int = _QUOTE_BUDGET) -> QuoteCard:
+    """One passage as a card whose title, quote and footer together take at most `room` characters."""
+    title, footer = card_title(number, hit.article.title), card_footer(hit)
+    quote_limit = max(0, min(max_quote, EMBED_DESCRIPTION_LIMIT, room - len(title) - len(footer)))
+    relative = [(s - hit.passage.start, e - hit.passage.start) for s, e in hit.highlights]
+    quote = quote_block(hit.passage.text, relative, quote_limit)
+    return QuoteCard(title, safe_link(hit.article.url), quote, footer)
 
 
 def answer_reply(answer: Answer, *, locale: str | None = None, max_quote: int = _QUOTE_BUDGET) -> Reply:
-    """The reply to a question: quoted passages with sources, or a clear 'nothing relevant'."""
+    """The reply to a question: quoted passages with sources, or a clear 'nothing relevant'.
+
+    Every card's title, quote and footer count towards Discord's 6,000 characters per message.
+    """
     if not answer.answered or not answer.hits:
         return Reply(text("no_answer", locale))
     hits = answer.hits[:EMBEDS_PER_MESSAGE]
     best = hits[0].score
     confidence = text(f"confidence_{confidence_level(best, answer.threshold)}", locale)
     header = text("answer_header", locale, count=len(hits), confidence=confidence, score=best)
-    per_card = (EMBEDS_TOTAL_LIMIT - 100) // max(len(hits), 1)
-    cards = []
-    for number, hit in enumerate(hits, start=answer.offset + 1):
-        limit = min(max_quote, EMBED_DESCRIPTION_LIMIT, per_card - EMBED_TITLE_LIMIT - 120)
-        cards.append(card_for(hit, number, limit))
+    room = EMBEDS_TOTAL_LIMIT // len(hits)
+    cards = [
+        card_for(hit, number, room, max_quote) for number, hit in enumerate(hits, start=answer.offset + 1)
+    ]
     return Reply(header, cards)
 
 

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, Protocol
 
 import discord
@@ -13,9 +16,13 @@ from bot.answering import AnswerExpiredError, AnswerFlow, PassageContext
 from bot.ui.replies import (
     EMBED_COLOUR,
     EMBED_DESCRIPTION_LIMIT,
+    FOOTER_BUDGET,
     NO_PINGS,
     answer_reply,
+    card_title,
     escape_text,
+    escape_within,
+    safe_link,
     to_embeds,
     trim_to_sentence,
 )
@@ -43,25 +50,45 @@ def _locale(interaction: discord.Interaction) -> str:
     return str(interaction.locale)
 
 
-async def _say(interaction: discord.Interaction, message: str) -> None:
-    """A short private sentence to whoever clicked."""
+async def say(interaction: discord.Interaction, message: str) -> None:
+    """A short private sentence to whoever clicked (or typed the command)."""
     if interaction.response.is_done():
         await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
     else:
         await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
+Callback = Callable[[Any, discord.Interaction], Coroutine[Any, Any, None]]
+
+
+def answers_failures(callback: Callback) -> Callback:
+    """Whatever fails in a button or menu ends with a private sentence and a logged traceback,
+    never Discord's "This interaction failed"."""
+
+    @functools.wraps(callback)
+    async def guarded(self: Any, interaction: discord.Interaction) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception:
+            _log.exception("a button or menu failed (%s)", type(self).__name__)
+            with contextlib.suppress(discord.HTTPException):
+                await say(interaction, text("error", _locale(interaction)))
+
+    return guarded
+
+
 async def _store_feedback(interaction: discord.Interaction, storing: Awaitable[None], thanks: str) -> None:
-    """Await a vote or a choice and tell whoever clicked how it went, privately."""
+    """Acknowledge at once, then store a vote or a choice and say privately how it went."""
     locale = _locale(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         await storing
     except AnswerExpiredError:
-        await _say(interaction, text("answer_expired", locale))
+        await say(interaction, text("answer_expired", locale))
     except FeedbackError:
-        await _say(interaction, text("feedback_off", locale))
+        await say(interaction, text("feedback_off", locale))
     else:
-        await _say(interaction, thanks)
+        await say(interaction, thanks)
 
 
 class MoreButton(
@@ -83,23 +110,31 @@ class MoreButton(
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any):
         return cls(int(match["a"]), int(match["u"]), _locale(interaction))
 
+    @answers_failures
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _flow_of(interaction)
         locale = _locale(interaction)
         is_asker = interaction.user.id == self.asker_id
         await interaction.response.defer(ephemeral=not is_asker, thinking=not is_asker)
         try:
-            page = await bot.flow.more(self.answer_id)
+            found = await bot.flow.more(self.answer_id, interaction.user.id)
         except AnswerExpiredError:
-            await _say(interaction, text("answer_expired", locale))
+            await say(interaction, text("answer_expired", locale))
             return
+        page = found.answer
         if not page.hits:
-            await _say(interaction, text("no_more_passages", locale))
+            await say(interaction, text("no_more_passages", locale))
             return
         reply = answer_reply(page, locale=locale)
         has_more = len(page.hits) >= bot.flow.k
         view = answer_view(
-            self.answer_id, self.asker_id, page, locale, bot.collect_feedback, has_more=has_more
+            self.answer_id,
+            self.asker_id,
+            page,
+            locale,
+            bot.collect_feedback,
+            has_more=has_more,
+            ranks=found.ranks,
         )
         if is_asker:
             await interaction.edit_original_response(
@@ -130,16 +165,17 @@ class ContextButton(
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any):
         return cls(int(match["a"]), int(match["r"]), _locale(interaction))
 
+    @answers_failures
     async def callback(self, interaction: discord.Interaction) -> None:
         locale = _locale(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a long article takes time
         try:
             context = await _flow_of(interaction).flow.context(self.answer_id, self.rank)
         except AnswerExpiredError:
-            await _say(interaction, text("answer_expired", locale))
+            await say(interaction, text("answer_expired", locale))
             return
-        await interaction.response.send_message(
-            embed=context_embed(context, self.rank), ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        embed = await asyncio.to_thread(context_embed, context, self.rank)
+        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 class VoteButton(
@@ -161,6 +197,7 @@ class VoteButton(
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any):
         return cls(int(match["a"]), match["v"])
 
+    @answers_failures
     async def callback(self, interaction: discord.Interaction) -> None:
         vote = 1 if self.vote == "up" else -1
         stored = _flow_of(interaction).flow.vote(self.answer_id, interaction.user.id, vote)
@@ -187,6 +224,7 @@ class PickSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"qa:
         options = list(getattr(item, "options", []) or [])
         return cls(int(match["a"]), options, _locale(interaction))
 
+    @answers_failures
     async def callback(self, interaction: discord.Interaction) -> None:
         rank = int(self.item.values[0])
         stored = _flow_of(interaction).flow.choose(self.answer_id, interaction.user.id, rank)
@@ -204,16 +242,18 @@ def answer_view(
     feedback: bool,
     *,
     has_more: bool = True,
+    ranks: Sequence[int] | None = None,
 ) -> discord.ui.View | None:
     """The buttons under an answer: more passages (while there may be some), context, feedback.
 
-    Rows are fixed: navigation, then the votes, then the passage menu."""
+    `ranks` are the passages' places in the answer's record (by default, in order from its
+    offset). Rows are fixed: navigation, then the votes, then the passage menu."""
     if answer_id is None or not answer.hits:
         return None
+    ranks = list(ranks) if ranks is not None else [answer.offset + i for i in range(len(answer.hits))]
     view = discord.ui.View(timeout=None)
     navigation: list[discord.ui.DynamicItem[Any]] = [
-        ContextButton(answer_id, answer.offset + i, locale)
-        for i in range(min(len(answer.hits), CONTEXT_BUTTONS))
+        ContextButton(answer_id, ranks[i], locale) for i in range(min(len(answer.hits), CONTEXT_BUTTONS))
     ]
     if has_more:
         navigation.insert(0, MoreButton(answer_id, asker_id, locale))
@@ -227,8 +267,10 @@ def answer_view(
             view.add_item(button)
         options = [
             discord.SelectOption(
-                label=trim_to_sentence(f"{answer.offset + i + 1}. {hit.article.title}", 100),
-                description=trim_to_sentence(hit.passage.text, 100),
+                label=trim_to_sentence(
+                    " ".join(f"{answer.offset + i + 1}. {hit.article.title}".split()), 100
+                ),
+                description=trim_to_sentence(" ".join(hit.passage.text.split()), 100),
                 value=str(answer.offset + i),
             )
             for i, hit in enumerate(answer.hits[:25])
@@ -240,29 +282,36 @@ def answer_view(
 
 
 def context_embed(context: PassageContext, rank: int) -> discord.Embed:
-    """The passage in bold between its neighbouring sentences, within the embed limit."""
-    budget = EMBED_DESCRIPTION_LIMIT - 200
-    passage = escape_text(trim_to_sentence(context.passage, budget // 2))
+    """The passage in bold between its neighbouring sentences, within Discord's embed limits
+    (measured after escaping, which can double a text's length)."""
+    budget = EMBED_DESCRIPTION_LIMIT - 16  # the bold markers and line breaks
+    passage = escape_within(context.passage, budget // 2)
     side = (budget - len(passage)) // 2
-    before = escape_text(_tail(context.before, side // 2))
-    after = escape_text(trim_to_sentence(context.after, side // 2))
+    before = _tail(context.before, side)
+    after = escape_within(context.after, side)
     bold = "\n".join(f"**{line}**" if line.strip() else line for line in passage.split("\n"))
     description = "\n".join(part for part in (before, bold, after) if part)
     embed = discord.Embed(
-        title=trim_to_sentence(f"[{rank + 1}] {context.title}", 256),
-        url=context.url,
+        title=card_title(rank + 1, context.title),
+        url=safe_link(context.url),
         description=description,
         colour=EMBED_COLOUR,
     )
     if context.source:
-        embed.set_footer(text=trim_to_sentence(context.source, 2048))
+        embed.set_footer(text=trim_to_sentence(" ".join(context.source.split()), FOOTER_BUDGET))
     return embed
 
 
 def _tail(text_: str, limit: int) -> str:
-    """The end of a text, cut at a word boundary, with a leading ellipsis when shortened."""
-    if len(text_) <= limit:
-        return text_
-    cut = text_[-limit + 2 :]
-    space = cut.find(" ")
-    return "… " + (cut[space + 1 :] if 0 <= space < len(cut) // 3 else cut)
+    """The escaped end of a text within `limit`, cut at a word boundary, with a leading ellipsis."""
+    keep = len(text_)
+    while keep > 0:
+        piece = text_[-keep:]
+        if keep < len(text_):
+            space = piece.find(" ")
+            piece = "… " + (piece[space + 1 :] if 0 <= space < len(piece) // 3 else piece)
+        escaped = escape_text(piece)
+        if len(escaped) <= limit:
+            return escaped
+        keep -= max(len(escaped) - limit, 8)
+    return ""

@@ -51,7 +51,13 @@ CREATE TABLE IF NOT EXISTS feedback (
     vote INTEGER, choice INTEGER, updated_at REAL NOT NULL,
     PRIMARY KEY (answer_id, user_hash)
 );
+CREATE TABLE IF NOT EXISTS pages (
+    answer_id INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE, viewer_hash TEXT NOT NULL,
+    next_rank INTEGER NOT NULL, PRIMARY KEY (answer_id, viewer_hash)
+);
 """
+# Columns added after the first release: a log written by an older version gains them on opening.
+_ADDED_COLUMNS = {"guild_hash": "TEXT", "first_page": "INTEGER"}
 
 _SHOWN_COLUMNS = 'rank, row, article_id, title, url, start, "end", score, text'
 
@@ -87,6 +93,7 @@ class StoredAnswer:
     answered: bool
     seconds: float
     shown: tuple[ShownPassage, ...]  # shown[rank], ranks 0, 1, 2, … in display order
+    first_page: int = 0  # how many passages the answer itself showed
 
     def has_shown(self, hit: Hit) -> bool:
         """Whether an already shown passage overlaps this hit (rows change between index versions)."""
@@ -176,6 +183,13 @@ class AnswerLog:
         self._connection.execute("PRAGMA secure_delete = ON")  # purged questions are overwritten
         with self._transaction() as connection:
             connection.executescript(_SCHEMA)
+            present = {row[1] for row in connection.execute("PRAGMA table_info(answers)")}
+            for column, kind in _ADDED_COLUMNS.items():
+                if column not in present:
+                    connection.execute(f"ALTER TABLE answers ADD COLUMN {column} {kind}")
+            connection.execute(
+                "CREATE INDEX IF NOT EXISTS answers_by_guild ON answers(guild_hash, created_at)"
+            )
             # OR IGNORE: two processes opening a new file at once agree on the first salt.
             connection.execute("INSERT OR IGNORE INTO meta VALUES ('salt', ?)", (secrets.token_hex(16),))
             self._salt = str(connection.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0])
@@ -215,6 +229,7 @@ class AnswerLog:
         user_id: int | None,
         collections: Sequence[str] = (),
         channel_id: int | None = None,
+        guild_id: int | None = None,
     ) -> int:
         """Store a question and what was shown; returns the id the answer's buttons carry."""
         if self._clock() - self._purged_at > _PURGE_EVERY_S:
@@ -222,10 +237,11 @@ class AnswerLog:
         keep_ids = self.collect_feedback
         user_hash = self._hash(user_id) if keep_ids and user_id is not None else None
         channel_hash = self._hash(channel_id) if keep_ids and channel_id is not None else None
+        guild_hash = self._hash(guild_id) if guild_id is not None else None
         with self._transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO answers (question, created_at, index_version, answered, seconds, collections, "
-                "user_hash, channel_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "user_hash, channel_hash, guild_hash, first_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     question,
                     self._clock(),
@@ -235,6 +251,8 @@ class AnswerLog:
                     json.dumps(list(collections), ensure_ascii=False),
                     user_hash,
                     channel_hash,
+                    guild_hash,
+                    len(answer.hits),
                 ),
             )
             answer_id = int(cursor.lastrowid or 0)
@@ -250,6 +268,32 @@ class AnswerLog:
             fresh = _unique_new(stored, hits)
             _insert_shown(connection, answer_id, fresh, len(stored.shown))
         return list(range(len(stored.shown), len(stored.shown) + len(fresh)))
+
+    def ranks_of(self, answer_id: int, hits: Sequence[Hit]) -> list[int]:
+        """The rank of each hit in what the answer has shown, recording those never shown before."""
+        self.add_shown(answer_id, hits)
+        with self._lock:
+            stored = _read_answer(self._connection, answer_id)
+        assert stored is not None
+        return [_rank_of(stored, hit) for hit in hits]
+
+    def page_start(self, answer_id: int, viewer_id: int) -> int | None:
+        """Where this viewer's next page of an answer starts (None: right after the answer itself)."""
+        with self._lock:
+            record = self._connection.execute(
+                "SELECT next_rank FROM pages WHERE answer_id = ? AND viewer_hash = ?",
+                (answer_id, self._hash(viewer_id)),
+            ).fetchone()
+        return None if record is None else int(record[0])
+
+    def set_page_start(self, answer_id: int, viewer_id: int, next_rank: int) -> None:
+        """Remember where this viewer's next page starts: each viewer pages on their own."""
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT INTO pages VALUES (?, ?, ?) ON CONFLICT (answer_id, viewer_hash) "
+                "DO UPDATE SET next_rank = excluded.next_rank",
+                (answer_id, self._hash(viewer_id), next_rank),
+            )
 
     def get_answer(self, answer_id: int) -> StoredAnswer | None:
         """The stored answer, or None when unknown or older than the log's `max_age` (expired)."""
@@ -285,20 +329,28 @@ class AnswerLog:
                 (answer_id, user_hash, value, self._clock()),
             )
 
-    def stats(self) -> UsageStats:
-        """Usage figures over every recorded answer."""
+    def stats(self, guild_id: int | None = None) -> UsageStats:
+        """Usage figures over the answers given in one server (`guild_id`), or in all of them."""
         since = self._clock() - _DAY_SECONDS
+        scope, values = (
+            ("WHERE a.guild_hash = ?", [self._hash(guild_id)]) if guild_id is not None else ("", [])
+        )
         with self._lock:
             connection = self._connection
             questions, answered, last_day = connection.execute(
-                "SELECT COUNT(*), COALESCE(SUM(answered), 0), COALESCE(SUM(created_at >= ?), 0) FROM answers",
-                (since,),
+                "SELECT COUNT(*), COALESCE(SUM(answered), 0), COALESCE(SUM(created_at >= ?), 0) "
+                f"FROM answers a {scope}",
+                [since, *values],
             ).fetchone()
-            latencies = sorted(s for (s,) in connection.execute("SELECT seconds FROM answers"))
+            latencies = sorted(
+                s for (s,) in connection.execute(f"SELECT seconds FROM answers a {scope}", values)
+            )
             up, down, choices = connection.execute(
-                "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0), COUNT(choice) FROM feedback"
+                "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0), COUNT(choice) "
+                f"FROM feedback f JOIN answers a ON a.id = f.answer_id {scope}",
+                values,
             ).fetchone()
-            top = _top_articles(connection, TOP_ARTICLES)
+            top = _top_articles(connection, TOP_ARTICLES, scope, values)
         return UsageStats(
             questions=int(questions),
             answered=int(answered),
@@ -383,6 +435,15 @@ def _unique_new(stored: StoredAnswer, hits: Sequence[Hit]) -> list[Hit]:
     return fresh
 
 
+def _rank_of(stored: StoredAnswer, hit: Hit) -> int:
+    passage = hit.passage
+    return next(
+        s.rank
+        for s in stored.shown
+        if s.article_id == passage.article_id and s.start < passage.end and passage.start < s.end
+    )
+
+
 def _same_passage(a: Hit, b: Hit) -> bool:
     return (a.article.id, a.passage.start, a.passage.end) == (b.article.id, b.passage.start, b.passage.end)
 
@@ -394,7 +455,7 @@ def _was_shown(connection: sqlite3.Connection, answer_id: int, rank: int) -> boo
 
 def _read_answer(connection: sqlite3.Connection, answer_id: int) -> StoredAnswer | None:
     record = connection.execute(
-        "SELECT id, question, collections, index_version, created_at, answered, seconds "
+        "SELECT id, question, collections, index_version, created_at, answered, seconds, first_page "
         "FROM answers WHERE id = ?",
         (answer_id,),
     ).fetchone()
@@ -403,7 +464,7 @@ def _read_answer(connection: sqlite3.Connection, answer_id: int) -> StoredAnswer
     shown = connection.execute(
         f"SELECT {_SHOWN_COLUMNS} FROM shown WHERE answer_id = ? ORDER BY rank", (answer_id,)
     ).fetchall()
-    answer_id, question, collections, version, created_at, answered, seconds = record
+    answer_id, question, collections, version, created_at, answered, seconds, first_page = record
     return StoredAnswer(
         id=int(answer_id),
         question=question,
@@ -413,15 +474,19 @@ def _read_answer(connection: sqlite3.Connection, answer_id: int) -> StoredAnswer
         answered=bool(answered),
         seconds=float(seconds),
         shown=tuple(ShownPassage(*item) for item in shown),
+        first_page=len(shown) if first_page is None else int(first_page),
     )
 
 
-def _top_articles(connection: sqlite3.Connection, limit: int) -> tuple[ArticleUsage, ...]:
+def _top_articles(
+    connection: sqlite3.Connection, limit: int, scope: str, values: list[str]
+) -> tuple[ArticleUsage, ...]:
     query = (
-        "SELECT article_id, MAX(title), COUNT(*), SUM(rank = 0) FROM shown GROUP BY article_id "
-        "ORDER BY COUNT(*) DESC, SUM(rank = 0) DESC, article_id LIMIT ?"
+        "SELECT s.article_id, MAX(s.title), COUNT(*), SUM(s.rank = 0) FROM shown s "
+        f"JOIN answers a ON a.id = s.answer_id {scope} GROUP BY s.article_id "
+        "ORDER BY COUNT(*) DESC, SUM(s.rank = 0) DESC, s.article_id LIMIT ?"
     )
-    return tuple(ArticleUsage(*record) for record in connection.execute(query, (limit,)))
+    return tuple(ArticleUsage(*record) for record in connection.execute(query, [*values, limit]))
 
 
 def percentile(sorted_values: Sequence[float], fraction: float) -> float:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from index.ingest.urls import check_url
 from index.records import Article, ArticleWarning, SkippedFile
+from index.text.urls import check_url
 
 
 class Skip(Exception):

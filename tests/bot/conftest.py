@@ -85,3 +85,18 @@ def start_bot(emulator: DiscordEmulator, index_dir: Path) -> StartBot:
             yield bot, bot.live
 
     return start
+
+
+async def final_message(emulator: DiscordEmulator, record: Any, timeout: float = 10) -> dict[str, Any]:
+    """What the user finally sees for an interaction: the deferred message once filled in, or the
+    message of an immediate response."""
+
+    def filled() -> dict[str, Any] | None:
+        if record.response is None or record.original_message_id is None:
+            return None  # the bot has not answered yet (a button's record points at its message until then)
+        message = emulator.message(record.original_message_id)
+        return message if message["content"] or message["embeds"] else None
+
+    found = await emulator.wait_until(filled, timeout)
+    assert found is not None
+    return found

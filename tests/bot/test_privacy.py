@@ -88,7 +88,7 @@ async def test_with_collection_off_no_question_reaches_the_disk_but_buttons_stil
     flow = AnswerFlow(live, answer_log, 1)
 
     asked = await flow.ask("grève des trains volcan ?", user_id=1, channel_id=2)
-    page = await flow.more(asked.answer_id or 0)
+    page = (await flow.more(asked.answer_id or 0, viewer_id=1)).answer
 
     assert page.hits  # "More passages" works from memory
     answer_log.close()

@@ -7,6 +7,7 @@ import json
 from devtools.fake_embedder import FakeEmbedder
 from index.build.pipeline import rebuild
 from index.cli.main import main as qa_index
+from tests.bot.conftest import final_message
 
 EPHEMERAL = 64
 
@@ -76,10 +77,10 @@ async def test_context_shows_the_neighbouring_sentences(emulator, start_bot, wri
     async with start_bot(index=index, passages_per_answer=1):
         answer = await _answer(emulator, asker, "phare de Brest repeint rouge")
         record = await emulator.click_button(int(answer["id"]), _button(answer, "qa:ctx:"), asker)
-        response = await emulator.wait_for_response(record)
-    context = response.data["embeds"][0]["description"]
+        shown = await final_message(emulator, record)
+    context = shown["embeds"][0]["description"]
     assert "phare de Brest" in _quotes(answer)
-    assert response.data["flags"] & EPHEMERAL
+    assert shown["ephemeral"]
     assert len(context) > len(_quotes(answer)) - 10
     assert "Phrase de remplissage" in context or "Suite du texte" in context
 
@@ -90,8 +91,8 @@ async def test_buttons_keep_working_after_a_restart(emulator, start_bot):
         answer = await _answer(emulator, asker, "grève des trains conducteurs")
     async with start_bot(passages_per_answer=1):  # a new process would see exactly this: only the ids
         record = await emulator.click_button(int(answer["id"]), _button(answer, "qa:ctx:"), asker)
-        response = await emulator.wait_for_response(record)
-    assert "conducteurs de train" in response.data["embeds"][0]["description"]
+        shown = await final_message(emulator, record)
+    assert "conducteurs de train" in shown["embeds"][0]["description"]
 
 
 async def test_votes_and_choices_become_an_evaluation_set(emulator, start_bot, index_dir, tmp_path, capsys):
@@ -99,10 +100,10 @@ async def test_votes_and_choices_become_an_evaluation_set(emulator, start_bot, i
     async with start_bot(passages_per_answer=2):
         answer = await _answer(emulator, asker, "grève des trains conducteurs")
         vote = await emulator.click_button(int(answer["id"]), _button(answer, "qa:vote:"), asker)
-        thanks = await emulator.wait_for_response(vote)
+        thanks = await final_message(emulator, vote)
         pick = await emulator.choose_select(int(answer["id"]), _button(answer, "qa:pick:"), ["0"], asker)
-        await emulator.wait_for_response(pick)
-    assert "vote" in thanks.data["content"]
+        await final_message(emulator, pick)
+    assert "vote" in thanks["content"] and thanks["ephemeral"]
 
     exported = tmp_path / "feedback.json"
     assert qa_index(["feedback", "export", str(exported), "--index", str(index_dir)]) == 0

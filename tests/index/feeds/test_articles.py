@@ -11,7 +11,7 @@ from index.feeds.articles import ArticleDraft, article_body, one_line, slug_for,
 from index.feeds.parse import FeedItem
 from index.ingest.origin import Origin
 from index.ingest.plain_text import parse_text
-from index.ingest.urls import check_url
+from index.text.urls import check_url
 
 _TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.ingest.folder import SUPPORTED_EXTENSIONS, load_articles
-from index.ingest.urls import is_safe_url
+from index.text.urls import is_safe_url
 
 # JSON-shaped text with what breaks decoders: lone surrogate escapes, huge numbers, deep nesting.
 _JSON_PIECES = st.sampled_from(

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.ingest.folder import load_articles
-from index.ingest.urls import MAX_URL_LENGTH, check_url, is_safe_url
+from index.text.urls import MAX_URL_LENGTH, check_url, is_safe_url
 from tests.index.ingest.helpers import write
 
 # What jsonschema's "uri" format (RFC 3986) requires, spelled out: scheme, "//", host, then URI characters.
