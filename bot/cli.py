@@ -113,6 +113,12 @@ def _run(args: argparse.Namespace, settings: BotSettings) -> int:
     return run_bot(settings)
 
 
+def _sync_commands(args: argparse.Namespace, settings: BotSettings) -> int:
+    from bot.runner import sync_commands_now
+
+    return sync_commands_now(settings)
+
+
 def _serve(args: argparse.Namespace, settings: BotSettings) -> int:
     if settings.discord_token is not None:
         return _run(args, settings)
@@ -128,6 +134,12 @@ QA_BOT = Program(
         Command("ask", "answer one question from the terminal", _ask, _ask_arguments, quiet=True),
         Command("chat", "answer questions typed or piped on standard input", _chat, _arguments, quiet=True),
         Command("run", "run the Discord bot (needs DISCORD_TOKEN)", _run, _arguments),
+        Command(
+            "sync-commands",
+            "send the slash commands to Discord now, even if unchanged (run does it when they change)",
+            _sync_commands,
+            _arguments,
+        ),
         Command(
             "serve", "the Discord bot when DISCORD_TOKEN is set, else the terminal chat", _serve, _arguments
         ),

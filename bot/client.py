@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.answering import AnswerFlow
 from bot.cogs.admin import AdminCog
 from bot.cogs.questions import QuestionsCog
+from bot.command_sync import state_file_for, sync_commands
 from bot.live_index import LiveIndex
 from bot.ui.replies import NO_PINGS
 from bot.ui.texts import text
@@ -27,10 +28,11 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 
-def bot_intents() -> discord.Intents:
-    """Default intents: no privileged message-content intent (mentions and DMs still carry text)."""
+def bot_intents(message_content: bool = False) -> discord.Intents:
+    """Default intents; the privileged message-content intent only when the operator enabled it (a
+    message that mentions the bot itself, and a DM, carry their text without it)."""
     intents = discord.Intents.default()
-    intents.message_content = False
+    intents.message_content = message_content
     return intents
 
 
@@ -55,7 +57,7 @@ class _QABotMixin:
     ) -> None:
         super().__init__(  # type: ignore[call-arg]  # discord.py's Bot or AutoShardedBot, next in the MRO
             command_prefix=commands.when_mentioned,
-            intents=bot_intents(),
+            intents=bot_intents(settings.message_content_intent),
             allowed_mentions=NO_PINGS,
             help_command=None,
             **options,
@@ -66,13 +68,32 @@ class _QABotMixin:
         self.flow = AnswerFlow(live, answer_log, settings.passages_per_answer, settings.question_log)
         self._watcher = None
         self.feeds = feeds
+        # `qa-bot sync-commands`: log in, send the slash commands whatever the last sync was, stop.
+        self.commands_only = False
 
-    async def setup_hook(self) -> None:
+    async def install_commands(self) -> None:
+        """Slash commands, buttons and their translations (what `qa-bot sync-commands` also needs)."""
         await self.add_cog(QuestionsCog(self, self.flow, self.settings))  # type: ignore[attr-defined, arg-type]
-        await self.add_cog(AdminCog(self.flow))  # type: ignore[attr-defined]
+        await self.add_cog(AdminCog(self.flow, self.settings.admin_user_ids))  # type: ignore[attr-defined]
         self.add_dynamic_items(*DYNAMIC_ITEMS)  # type: ignore[attr-defined]
         await self.tree.set_translator(FrenchTranslator())
         self.tree.on_error = self._on_app_command_error  # type: ignore[method-assign]
+
+    async def sync(self, *, force: bool = False) -> bool:
+        """Send the slash commands to Discord if they changed since the last sync."""
+        return await sync_commands(
+            self.tree,
+            state_file_for(self.settings.index_dir),
+            guild_id=self.settings.dev_guild_id,
+            application_id=getattr(self, "application_id", None),
+            force=force,
+        )
+
+    async def setup_hook(self) -> None:
+        await self.install_commands()
+        if self.commands_only:
+            await self.sync(force=True)
+            return
         if self.live.version is None:
             await self.live.reload()
         if self.settings.index_poll_seconds > 0:
@@ -80,18 +101,7 @@ class _QABotMixin:
             self._watcher.add_done_callback(_report_unexpected_end)
         if self.feeds is not None:
             self.feeds.start()
-        await self._sync_commands()
-
-    async def _sync_commands(self) -> None:
-        guild_id = self.settings.dev_guild_id
-        if guild_id is not None:
-            guild = discord.Object(id=guild_id)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            _log.info("synced %d slash commands to guild %s", len(synced), guild_id)
-        else:
-            synced = await self.tree.sync()
-            _log.info("synced %d slash commands globally (may take up to an hour to appear)", len(synced))
+        await self.sync()
 
     async def _on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 
 import aiohttp
@@ -17,9 +18,11 @@ import yarl
 
 from bot.assembly import live_index_from
 from bot.client import create_bot
+from bot.command_sync import CommandSyncError
 from bot.feeds_task import check_feeds_file, feeds_task_from
+from bot.live_index import LiveIndex
 from bot.settings import BotSettings
-from index import ArticleIndexError, Embedder, embedder_from
+from index import ArticleIndexError, Embedder, IndexLocation, IndexNotBuiltError, Retriever, embedder_from
 
 _log = logging.getLogger(__name__)
 
@@ -54,21 +57,88 @@ def hide_from_logs(secret: str) -> None:
 
 
 async def serve(settings: BotSettings, token: str, embedder: Embedder) -> None:
-    """Run the bot until it is closed; the caller turns failures into exit codes."""
+    """Run the bot until it is closed (SIGTERM and SIGINT close it cleanly); the caller turns
+    failures into exit codes."""
     live = live_index_from(settings, embedder)
     bot = create_bot(live, settings, feeds=feeds_task_from(settings, embedder, live))
+    loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, _stop, bot, signum, closing)
+    try:
+        async with bot:
+            await bot.start(token)
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+
+
+def _stop(bot: discord.Client, signum: int, closing: list[asyncio.Task[None]]) -> None:
+    """A service manager's stop (or Ctrl-C): close the gateway properly, once."""
+    if not closing:
+        _log.info("received %s: closing the connection to Discord", signal.Signals(signum).name)
+        closing.append(asyncio.ensure_future(bot.close()))
+
+
+async def sync_only(settings: BotSettings, token: str) -> None:
+    """Log in over HTTP only (no gateway) and send the slash commands, whatever the last sync was."""
+    live = LiveIndex(IndexLocation(settings.index_dir), _no_index)
+    bot = create_bot(live, settings)
+    bot.commands_only = True
     async with bot:
-        await bot.start(token)
+        await bot.login(token)  # discord.py runs setup_hook here, which sends the commands
 
 
-def run_bot(settings: BotSettings) -> int:
-    """Start the Discord bot; returns the process exit code."""
+def _no_index() -> Retriever:
+    raise IndexNotBuiltError("syncing commands needs no index")
+
+
+def _token(settings: BotSettings) -> str | None:
+    """The token, hidden from every log from now on; None (and a sentence) when it is not set."""
     if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
         print(
             "DISCORD_TOKEN is not set: put your bot's token in the environment or in .env "
             "(see the README's 'Run it on your server').",
             file=sys.stderr,
         )
+        return None
+    token = settings.discord_token.get_secret_value().strip()
+    hide_from_logs(token)
+    return token
+
+
+def sync_commands_now(settings: BotSettings) -> int:
+    """`qa-bot sync-commands`: send the slash commands whatever the last sync was; an exit code."""
+    token = _token(settings)
+    if token is None:
+        return EXIT_CONFIG
+    configure_endpoints(settings.discord_api_base, settings.discord_gateway_url)
+    try:
+        asyncio.run(sync_only(settings, token))
+    except discord.LoginFailure:
+        print(
+            "Discord rejected the token in DISCORD_TOKEN: copy it again from the Developer Portal.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    except CommandSyncError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except (aiohttp.ClientError, OSError) as error:
+        print(
+            f"Could not connect to Discord at {settings.discord_api_base} ({type(error).__name__}). "
+            "Is the network (or DISCORD_API_BASE) reachable?",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    print("slash commands sent to Discord")
+    return 0
+
+
+def run_bot(settings: BotSettings) -> int:
+    """Start the Discord bot; returns the process exit code."""
+    token = _token(settings)
+    if token is None:
         return EXIT_CONFIG
     if not settings.index_dir.is_dir():
         print(
@@ -77,8 +147,6 @@ def run_bot(settings: BotSettings) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
-    token = settings.discord_token.get_secret_value().strip()
-    hide_from_logs(token)
     configure_endpoints(settings.discord_api_base, settings.discord_gateway_url)
     try:
         check_feeds_file(settings)
@@ -102,7 +170,14 @@ def run_bot(settings: BotSettings) -> int:
         )
         return EXIT_FAILURE
     except discord.PrivilegedIntentsRequired:
-        print("Discord refused the bot's intents: check them in the Developer Portal.", file=sys.stderr)
+        print(
+            "Discord refused the bot's intents: enable the Message Content intent in the Developer "
+            "Portal, or unset QA_MESSAGE_CONTENT_INTENT.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    except CommandSyncError as error:
+        print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 0

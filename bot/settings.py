@@ -48,6 +48,16 @@ class BotSettings(IndexSettings):
         description="Channel id → collections (subfolders) searched there.",
     )
     question_log: Path | None = Field(None, description="Append one JSON line per question to this file.")
+    admin_user_ids: list[int] = Field(
+        default_factory=list,
+        examples=["[123456789012345678]"],
+        description="Users who may /reload, besides the application's owners.",
+    )
+    message_content_intent: bool = Field(
+        False,
+        description="Ask for the privileged Message Content intent (enable it in the Developer Portal too): "
+        "then a message that mentions only the bot's role is read and answered.",
+    )
 
     @model_validator(mode="after")
     def _no_question_kept_when_collection_is_off(self) -> BotSettings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 import discord
@@ -11,26 +12,33 @@ from discord.ext import commands
 
 from bot.answering import AnswerFlow
 from bot.live_index import LiveIndex
-from bot.ui.replies import NO_PINGS, escape_text, trim_to_sentence
+from bot.ui.replies import CONTENT_LIMIT, NO_PINGS, escape_text, trim_to_sentence
 from bot.ui.texts import text
+from bot.ui.views import say
 
 
 class AdminCog(commands.Cog):
-    """Commands for members with Manage Server."""
+    """/reload for the bot's owners; /stats for members with Manage Server, about their server."""
 
-    def __init__(self, flow: AnswerFlow) -> None:
+    def __init__(self, flow: AnswerFlow, admin_user_ids: Collection[int] = ()) -> None:
         self.flow = flow
+        self.admin_user_ids = frozenset(admin_user_ids)
+
+    async def _may_reload(self, interaction: discord.Interaction) -> bool:
+        """Reloading swaps the index for every server: the application's owners and listed admins only."""
+        if interaction.user.id in self.admin_user_ids:
+            return True
+        is_owner = getattr(interaction.client, "is_owner", None)
+        return bool(is_owner is not None and await is_owner(interaction.user))
 
     @app_commands.command(name="reload")
     @app_commands.default_permissions(manage_guild=True)
     async def reload(self, interaction: discord.Interaction) -> None:
-        """Load the newest published index without restarting (Manage Server only)."""
-        if not interaction.permissions.manage_guild:
-            await interaction.response.send_message(
-                text("reload_denied", str(interaction.locale)), ephemeral=True, allowed_mentions=NO_PINGS
-            )
-            return
+        """Load the newest published index without restarting (the bot's owners only)."""
         await interaction.response.defer(ephemeral=True, thinking=True)
+        if not await self._may_reload(interaction):
+            await say(interaction, text("reload_denied", str(interaction.locale)))
+            return
         result = await self.flow.live.reload(force=True)
         await interaction.followup.send(result.message, ephemeral=True, allowed_mentions=NO_PINGS)
 
@@ -39,16 +47,15 @@ class AdminCog(commands.Cog):
     async def stats(self, interaction: discord.Interaction) -> None:
         """Usage figures: questions, abstentions, latency, most-quoted articles, feedback."""
         locale = str(interaction.locale)
-        if not interaction.permissions.manage_guild:
-            await interaction.response.send_message(
-                text("stats_denied", locale), ephemeral=True, allowed_mentions=NO_PINGS
-            )
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a long log takes time to count
+        if interaction.guild is None or not interaction.permissions.manage_guild:
+            await say(interaction, text("stats_denied", locale))
             return
         lines = index_status_lines(self.flow.live, locale)
         if self.flow.log is None or not self.flow.log.collect_feedback:
             lines.append(text("stats_off", locale))
         else:
-            figures = await asyncio.to_thread(self.flow.log.stats)
+            figures = await asyncio.to_thread(self.flow.log.stats, interaction.guild.id)
             quoted = "\n".join(
                 f"{i}. {escape_text(trim_to_sentence(item.title, 120))} ({item.times})"
                 for i, item in enumerate(figures.most_quoted, start=1)
@@ -69,9 +76,7 @@ class AdminCog(commands.Cog):
                 )
             )
         message = "\n".join(lines)
-        await interaction.response.send_message(
-            trim_to_sentence(message, 2000), ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await say(interaction, trim_to_sentence(message, CONTENT_LIMIT))
 
 
 def index_status_lines(live: LiveIndex, locale: str | None) -> list[str]:

@@ -253,6 +253,8 @@ class QuestionsCog(commands.Cog):
         role = message.guild.self_role if message.guild is not None else None
         role_id = role.id if role is not None else None
         if not is_dm and not addressed_to(message.content, me.id, role_id):
+            if role is not None and role in message.role_mentions and not message.content:
+                await self._explain_role_mention(message)  # no Message Content intent: no words to read
             return
         try:
             await self._answer_message(message, me.id, role_id, is_dm)
@@ -286,6 +288,16 @@ class QuestionsCog(commands.Cog):
             await thread.send(allowed_mentions=NO_PINGS, **reply)
             return
         await message.reply(allowed_mentions=NO_PINGS, mention_author=False, **reply)
+
+    async def _explain_role_mention(self, message: discord.Message) -> None:
+        if self.notices.allow(message.author.id):
+            bot_name = self.bot.user.name if self.bot.user else "bot"
+            locale = self._message_locale(message, "")
+            await message.reply(
+                text("role_mention_unreadable", locale, bot=bot_name),
+                allowed_mentions=NO_PINGS,
+                mention_author=False,
+            )
 
     @staticmethod
     def _message_locale(message: discord.Message, question: str) -> str | None:

@@ -86,6 +86,8 @@ def _code(text: str) -> str:
 def escape_within(text: str, limit: int) -> str:
     """`escape_text` of the text, or of its longest prefix (cut at a sentence or a word, with an
     ellipsis) whose escaped form fits `limit` characters: escaping never pushes past a limit."""
+    if not text:
+        return ""
     raw_limit = min(len(text), limit)
     while raw_limit > 0:
         escaped = escape_text(trim_to_sentence(text, raw_limit))

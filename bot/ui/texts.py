@@ -30,7 +30,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sources_header": "{count} article(s) indexed · page {page} of {pages}",
         "sources_empty": "No articles are indexed yet.",
         "passages_count": "{count} passages",
-        "reload_denied": "Only members with the Manage Server permission can reload the index.",
+        "reload_denied": "Only the bot's owners can reload the index (it changes it for every server).",
+        "role_mention_unreadable": "I can't read a message that only mentions my role: mention me "
+        "(@{bot}) or use /ask.",
         "more_passages": "More passages",
         "context": "Context",
         "answer_expired": "This answer has expired; ask the question again.",
@@ -74,7 +76,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sources_header": "{count} article(s) indexé(s) · page {page} sur {pages}",
         "sources_empty": "Aucun article n'est encore indexé.",
         "passages_count": "{count} passages",
-        "reload_denied": "Seuls les membres ayant la permission Gérer le serveur peuvent recharger l'index.",
+        "reload_denied": "Seuls les propriétaires du bot peuvent recharger l'index "
+        "(il change pour tous les serveurs).",
+        "role_mention_unreadable": "Je ne peux pas lire un message qui mentionne seulement mon rôle : "
+        "mentionnez-moi (@{bot}) ou utilisez /ask.",
         "more_passages": "Plus de passages",
         "context": "Contexte",
         "answer_expired": "Cette réponse a expiré ; posez à nouveau la question.",

@@ -19,8 +19,8 @@ FRENCH: dict[str, str] = {
     "help": "aide",
     "How to ask the bot a question.": "Comment poser une question au bot.",
     "reload": "recharger",
-    "Load the newest published index without restarting (Manage Server only).": (
-        "Charge le dernier index publié sans redémarrer (Gérer le serveur)."
+    "Load the newest published index without restarting (the bot's owners only).": (
+        "Charge le dernier index publié sans redémarrer (propriétaires du bot seulement)."
     ),
     "stats": "statistiques",
     "Usage figures: questions, abstentions, latency, most-quoted articles, feedback.": (

@@ -283,13 +283,15 @@ def answer_view(
 
 def context_embed(context: PassageContext, rank: int) -> discord.Embed:
     """The passage in bold between its neighbouring sentences, within Discord's embed limits
-    (measured after escaping, which can double a text's length)."""
-    budget = EMBED_DESCRIPTION_LIMIT - 16  # the bold markers and line breaks
-    passage = escape_within(context.passage, budget // 2)
-    side = (budget - len(passage)) // 2
-    before = _tail(context.before, side)
-    after = escape_within(context.after, side)
-    bold = "\n".join(f"**{line}**" if line.strip() else line for line in passage.split("\n"))
+    (measured after escaping and bold markers, which can double a text's length)."""
+    room = EMBED_DESCRIPTION_LIMIT // 2
+    while True:
+        bold = _bold_lines(escape_within(context.passage, room))
+        if len(bold) <= EMBED_DESCRIPTION_LIMIT // 2 or room <= 1:
+            break
+        room = room * 3 // 4
+    side = max(0, (EMBED_DESCRIPTION_LIMIT - len(bold) - 2) // 2)
+    before, after = _tail(context.before, side), escape_within(context.after, side)
     description = "\n".join(part for part in (before, bold, after) if part)
     embed = discord.Embed(
         title=card_title(rank + 1, context.title),
@@ -300,6 +302,11 @@ def context_embed(context: PassageContext, rank: int) -> discord.Embed:
     if context.source:
         embed.set_footer(text=trim_to_sentence(" ".join(context.source.split()), FOOTER_BUDGET))
     return embed
+
+
+def _bold_lines(text_: str) -> str:
+    """Bold each line separately: Discord's bold does not span a line break."""
+    return "\n".join(f"**{line}**" if line.strip() else line for line in text_.split("\n"))
 
 
 def _tail(text_: str, limit: int) -> str:

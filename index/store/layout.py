@@ -28,6 +28,7 @@ PENDING_PREFIX = ".pending-"  # cache/.pending-NAME.sqlite: vectors a build comp
 REBUILD_LOCK = "rebuild.lock"
 FEEDBACK_DB = "feedback.sqlite"
 SERVING_STATUS = "serving.json"  # written by the running bot: version served, since when, last error
+COMMAND_SYNC = "command-sync.txt"  # fingerprint of the slash commands last sent to Discord
 
 # Inside a version folder.
 MANIFEST = "manifest.json"

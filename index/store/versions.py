@@ -19,6 +19,7 @@ from index.errors import IndexCorruptError, IndexLocationError, IndexNotBuiltErr
 from index.store.layout import (
     BUILDING_PREFIX,
     CACHE_DIR,
+    COMMAND_SYNC,
     CURRENT,
     CURRENT_PARTIAL,
     EMBEDDING_CACHE,
@@ -53,6 +54,10 @@ class IndexLocation:
     @property
     def serving_status(self) -> Path:
         return self.root / SERVING_STATUS
+
+    @property
+    def command_sync(self) -> Path:
+        return self.root / COMMAND_SYNC
 
     def current_name(self) -> str | None:
         """The published version's name; None before the first build; `IndexCorruptError` if

@@ -74,17 +74,33 @@ StartBot = Callable[..., contextlib.AbstractAsyncContextManager[Any]]
 TEST_SETTINGS: dict[str, Any] = {"min_score": 0.2, "passages_per_answer": 2}
 
 
-@pytest.fixture
-def start_bot(emulator: DiscordEmulator, index_dir: Path) -> StartBot:
-    """Start the bot in this event loop against the emulator; yields (bot, live index)."""
-
+def _starter(index_dir: Path) -> Callable[..., contextlib.AbstractAsyncContextManager[Any]]:
     @contextlib.asynccontextmanager
-    async def start(embedder: FakeEmbedder | None = None, *, index: Path | None = None, **overrides: Any):
+    async def start(
+        emulator: DiscordEmulator,
+        embedder: FakeEmbedder | None = None,
+        *,
+        index: Path | None = None,
+        **overrides: Any,
+    ):
         settings = emulator_settings(emulator, index or index_dir, **(TEST_SETTINGS | overrides))
         async with bot_on_emulator(emulator, settings, embedder or FakeEmbedder()) as bot:
             yield bot, bot.live
 
     return start
+
+
+@pytest.fixture
+def start_bot(emulator: DiscordEmulator, index_dir: Path) -> StartBot:
+    """Start the bot in this event loop against the emulator; yields (bot, live index)."""
+    start = _starter(index_dir)
+    return lambda embedder=None, **overrides: start(emulator, embedder, **overrides)
+
+
+@pytest.fixture
+def start_bot_with(index_dir: Path) -> Callable[..., contextlib.AbstractAsyncContextManager[Any]]:
+    """Start the bot against an emulator the test configured itself (deadlines, intents)."""
+    return _starter(index_dir)
 
 
 async def final_message(emulator: DiscordEmulator, record: Any, timeout: float = 10) -> dict[str, Any]:
@@ -100,3 +116,29 @@ async def final_message(emulator: DiscordEmulator, record: Any, timeout: float =
     found = await emulator.wait_until(filled, timeout)
     assert found is not None
     return found
+
+
+def from_bot(emulator: DiscordEmulator) -> Callable[[dict[str, Any]], bool]:
+    """Matches messages the bot sent."""
+    bot_id = str(emulator.bot_user.id)
+    return lambda message: message["author"]["id"] == bot_id
+
+
+def quotes(message: dict[str, Any]) -> str:
+    """Every quote of an answer (its embeds' descriptions), as one text."""
+    return "\n".join(embed.get("description", "") for embed in message.get("embeds", []))
+
+
+def custom_id(message: dict[str, Any], prefix: str) -> str:
+    """The id of the first button or menu of a message whose id starts with `prefix`."""
+    ids = [c["custom_id"] for row in message.get("components", []) for c in row.get("components", [])]
+    return next(found for found in ids if found.startswith(prefix))
+
+
+async def answer_to(emulator: DiscordEmulator, user: Any, question: str, **send: Any) -> dict[str, Any]:
+    """Post a question mentioning the bot and wait for the bot's reply to it."""
+    asked = await emulator.send_message(emulator.channel_id, user, question, **send)
+    is_bot = from_bot(emulator)
+    return await emulator.wait_for_message(
+        lambda m: is_bot(m) and (m.get("message_reference") or {}).get("message_id") == asked["id"]
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -78,10 +79,18 @@ async def test_bot_process_answers_mentions_and_slash_commands(sample_index, tmp
                 ),  # not the "thinking…" placeholder of the deferral
                 timeout=30,
             )
+            process.send_signal(signal.SIGTERM)  # how systemd or a container stops it
+            output = seen + (await asyncio.wait_for(process.communicate(), 30))[0].decode()
         finally:
-            process.terminate()
-            output = seen + (await process.communicate())[0].decode()
+            if process.returncode is None:
+                process.kill()
+                output = seen + (await process.communicate())[0].decode()
             print(output)  # shown by pytest when the test fails
+    assert (
+        process.returncode == 0
+        and "closing the connection to Discord" in output
+        and "Traceback" not in output
+    )
     assert "Rome" in reply["embeds"][0]["description"]
     assert "équipements militaires" in followup["embeds"][0]["description"]
     assert reply["mentions_pinged"] == NOTHING_PINGED
@@ -111,3 +120,23 @@ async def test_rejected_token_is_one_sentence_and_never_printed(sample_index):
     assert "Discord rejected the token" in output
     assert "a-wrong-secret-token" not in output
     assert "Traceback" not in output
+
+
+async def test_sync_commands_sends_them_now_and_says_so(sample_index, tmp_path):
+    async with DiscordEmulator(token="sync-token") as emulator:
+        env = _environment(
+            DISCORD_TOKEN="sync-token",
+            DISCORD_API_BASE=emulator.api_base,
+            DISCORD_GATEWAY_URL=emulator.gateway_url,
+            QA_INDEX_DIR=str(tmp_path),
+            QA_DEV_GUILD_ID=str(emulator.guild_id),
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "sync-commands",
+            cwd=PROJECT_ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        output = (await asyncio.wait_for(process.communicate(), 90))[0].decode()
+        names = {command["name"] for command in emulator.registered_commands(emulator.guild_id)}
+    assert process.returncode == 0 and "slash commands sent to Discord" in output, output
+    assert {"ask", "sources", "help", "reload", "stats"} <= names
+    assert "sync-token" not in output
