@@ -21,9 +21,11 @@ from bot.ui.replies import (
     CONTENT_LIMIT,
     EMBED_DESCRIPTION_LIMIT,
     NO_PINGS,
+    TEXT_QUOTE_BUDGET,
     answer_reply,
     escape_within,
     markdown_link,
+    reply_as_text,
     to_embeds,
 )
 from bot.ui.texts import guess_locale, text
@@ -112,6 +114,13 @@ def thread_opener(question: str, locale: str | None) -> str:
     return text("thread_opened", locale, question=escape_within(question, room))
 
 
+def _bot_permissions(message: discord.Message) -> discord.Permissions:
+    """What the bot may do where the message was sent (everything in a DM)."""
+    if message.guild is None:
+        return discord.Permissions.all()
+    return message.channel.permissions_for(message.guild.me)
+
+
 def home_channel_id(channel: Any) -> int | None:
     """The channel whose settings apply: a thread's parent, else the channel itself."""
     if isinstance(channel, discord.Thread):
@@ -146,9 +155,16 @@ class QuestionsCog(commands.Cog):
         return list(self.settings.channel_collections.get(channel_id or 0, []))
 
     async def _reply(
-        self, question: str, locale: str | None, user_id: int, channel_id: int | None, guild_id: int | None
+        self,
+        question: str,
+        locale: str | None,
+        user_id: int,
+        channel_id: int | None,
+        guild_id: int | None,
+        embeds: bool = True,
     ) -> dict[str, Any]:
-        """Keyword arguments for sending the answer; never raises (users see a sentence)."""
+        """Keyword arguments for sending the answer; never raises (users see a sentence). Without
+        `embeds` (no Embed Links permission there) the quotes go in the message's text."""
         try:
             asked = await self.flow.ask(
                 question,
@@ -170,8 +186,12 @@ class QuestionsCog(commands.Cog):
             answer.seconds,
             answer.index_version,
         )
-        reply = answer_reply(answer, locale=locale)
-        message: dict[str, Any] = {"content": reply.content, "embeds": to_embeds(reply)}
+        if embeds:
+            reply = answer_reply(answer, locale=locale)
+            message: dict[str, Any] = {"content": reply.content, "embeds": to_embeds(reply)}
+        else:
+            reply = answer_reply(answer, locale=locale, max_quote=TEXT_QUOTE_BUDGET)
+            message = {"content": reply_as_text(reply)}
         view = answer_view(
             asked.answer_id,
             user_id,
@@ -202,7 +222,7 @@ class QuestionsCog(commands.Cog):
         await interaction.response.defer(thinking=True)
         guild_id = interaction.guild.id if interaction.guild else None
         reply = await self._reply(question, locale, interaction.user.id, channel_id, guild_id)
-        if self._wants_thread(interaction.channel):
+        if self._wants_thread(interaction.channel) and interaction.app_permissions.create_public_threads:
             opener = await interaction.followup.send(
                 thread_opener(question, locale), allowed_mentions=NO_PINGS, wait=True
             )
@@ -281,13 +301,28 @@ class QuestionsCog(commands.Cog):
                 )
             return
         guild_id = message.guild.id if message.guild else None
+        allowed = _bot_permissions(message)
+        if not (
+            allowed.send_messages_in_threads
+            if isinstance(message.channel, discord.Thread)
+            else allowed.send_messages
+        ):
+            _log.warning(
+                "cannot answer in channel %s: the bot may not send messages there", message.channel.id
+            )
+            return
         async with message.channel.typing():
-            reply = await self._reply(question, locale, message.author.id, channel_id, guild_id)
-        if self._wants_thread(message.channel):
+            reply = await self._reply(
+                question, locale, message.author.id, channel_id, guild_id, allowed.embed_links
+            )
+        if self._wants_thread(message.channel) and allowed.create_public_threads:
             thread = await message.create_thread(name=thread_name(question))
             await thread.send(allowed_mentions=NO_PINGS, **reply)
             return
-        await message.reply(allowed_mentions=NO_PINGS, mention_author=False, **reply)
+        if allowed.read_message_history:  # Discord refuses a reply without it
+            await message.reply(allowed_mentions=NO_PINGS, mention_author=False, **reply)
+        else:
+            await message.channel.send(allowed_mentions=NO_PINGS, **reply)
 
     async def _explain_role_mention(self, message: discord.Message) -> None:
         if self.notices.allow(message.author.id):

@@ -216,6 +216,22 @@ def answer_reply(answer: Answer, *, locale: str | None = None, max_quote: int = 
     return Reply(header, cards)
 
 
+def reply_as_text(reply: Reply, limit: int = CONTENT_LIMIT) -> str:
+    """The reply as one message without embeds (a channel where the bot may not embed links):
+    the header, then as many whole cards as fit, each title linked, quote, and source line."""
+    parts = [reply.content]
+    for card in reply.cards:
+        block = "\n".join([markdown_link(card.title, card.url), card.quote, f"-# {escape_text(card.footer)}"])
+        if len("\n\n".join([*parts, block])) > limit:
+            break
+        parts.append(block)
+    return "\n\n".join(parts)
+
+
+# Quotes short enough for a whole answer to fit one 2,000-character message without embeds.
+TEXT_QUOTE_BUDGET = 400
+
+
 def render_plain(reply: Reply) -> str:
     """The reply as terminal text: the same quotes and sources, one card after another."""
     blocks = [reply.content]

@@ -14,6 +14,12 @@ from discord import app_commands
 from bot.command_sync import CommandSyncError
 from bot.ui.views import ContextButton
 from devtools.discord_emulator import DiscordEmulator
+from devtools.discord_emulator.permissions import (
+    CREATE_PUBLIC_THREADS,
+    EMBED_LINKS,
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+)
 from devtools.fake_embedder import FakeEmbedder
 from index.build.pipeline import rebuild
 from index.store.versions import IndexLocation
@@ -222,3 +228,54 @@ async def test_9_a_wrong_dev_guild_is_one_sentence(emulator, start_bot):
     with pytest.raises(CommandSyncError, match=r"QA_DEV_GUILD_ID=42 .*403.*invite the bot"):
         async with start_bot(dev_guild_id=42):
             pass
+
+
+# Permissions a server's moderators may take away in one channel
+
+
+@pytest.mark.parametrize(
+    ("denied", "expect"),
+    [
+        (EMBED_LINKS, "text"),  # quotes in the message's text instead of embeds
+        (READ_MESSAGE_HISTORY, "plain message"),  # not a reply (Discord refuses one) but an answer
+        (SEND_MESSAGES, "silence"),  # nothing it may post: no request Discord would refuse
+    ],
+)
+async def test_an_answer_adapts_to_the_channels_permissions(emulator, start_bot, denied, expect):
+    channel = await emulator.add_channel("restricted", deny_bot=denied)
+    asker = emulator.add_user("kim")
+    async with start_bot():
+        await emulator.send_message(channel, asker, "grève des trains")
+        if expect != "silence":
+            answer = await emulator.wait_for_message(
+                lambda m: from_bot(emulator)(m) and m["channel_id"] == str(channel)
+            )
+        await asyncio.sleep(0.3)
+    if expect == "text":
+        assert not answer["embeds"] and "grève" in answer["content"] and "> " in answer["content"]
+    elif expect == "plain message":
+        assert answer["embeds"] and not answer.get("message_reference")
+    else:
+        assert not [m for m in emulator.messages(channel) if from_bot(emulator)(m)]
+    assert emulator.rejections == []
+
+
+async def test_thread_mode_without_thread_permission_answers_in_the_channel(emulator, start_bot):
+    channel = await emulator.add_channel("no-threads", deny_bot=CREATE_PUBLIC_THREADS)
+    asker = emulator.add_user("lou")
+    async with start_bot(answer_in_threads=True):
+        reply = await answer_to_in(emulator, channel, asker, "grève des trains")
+        slash = await final_message(
+            emulator, await emulator.invoke_slash("ask", {"question": "grève"}, asker, channel_id=channel)
+        )
+    assert reply["embeds"] and slash["embeds"]
+    assert emulator.rejections == []
+
+
+async def answer_to_in(emulator, channel: int, user, question: str) -> dict:
+    asked = await emulator.send_message(channel, user, question)
+    return await emulator.wait_for_message(
+        lambda m: (
+            from_bot(emulator)(m) and (m.get("message_reference") or {}).get("message_id") == asked["id"]
+        )
+    )
