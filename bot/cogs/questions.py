@@ -28,7 +28,7 @@ from bot.ui.replies import (
     reply_as_text,
     to_embeds,
 )
-from bot.ui.texts import guess_locale, text
+from bot.ui.texts import message_locale, text
 from bot.ui.views import answer_view, say
 from index import ArticleInfo
 
@@ -337,4 +337,4 @@ class QuestionsCog(commands.Cog):
     @staticmethod
     def _message_locale(message: discord.Message, question: str) -> str | None:
         server_locale = str(message.guild.preferred_locale) if message.guild else None
-        return guess_locale(question, server_locale)
+        return message_locale(question, server_locale)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import discord
 from discord.utils import escape_markdown
 
-from bot.ui.texts import text
-from index import Answer, Hit, is_safe_url
+from bot.ui.texts import format_date, text
+from index import Answer, ArticleInfo, Hit, is_safe_url, split_sentences
 
 # Every message the bot sends: nothing it quotes or repeats (@everyone, roles, users) pings anyone.
 NO_PINGS = discord.AllowedMentions.none()
@@ -35,7 +36,6 @@ FOOTER_BUDGET = 300
 # A link written in an article is shown, never clickable: nobody vetted where it leads.
 _URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp|file|javascript|data):[^\s<>\"'`]+|\bwww\.[^\s<>\"'`]+")
 _LINE_START_MARKUP = re.compile(r"^(\s*)(#{1,3} |-# |[-*+] |\d+\. |>)", re.MULTILINE)
-_SENTENCE_END = re.compile(r"[.!?…»”\"')\]](?=\s)")
 
 
 @dataclass(frozen=True)
@@ -114,14 +114,18 @@ def markdown_link(label: str, url: str | None) -> str:
 
 
 def trim_to_sentence(text: str, limit: int) -> str:
-    """The text if it fits, else its longest prefix ending a sentence (or a word) plus an ellipsis."""
+    """The text if it fits, else its longest prefix ending a sentence (or a word) plus an ellipsis.
+
+    Sentence ends are the index's own (glued sentences included), so a quote never stops mid-thought
+    when a whole sentence fits.
+    """
     if len(text) <= limit:
         return text
     room = max(limit - len(ELLIPSIS) - 1, 0)
-    head = text[:room]
-    ends = [m.end() for m in _SENTENCE_END.finditer(head + " ")]
+    ends = [end for _, end in split_sentences(text[: room + 1]) if end <= room]
     if ends and ends[-1] >= room // 3:
-        return head[: ends[-1]].rstrip() + " " + ELLIPSIS
+        return text[: ends[-1]].rstrip() + " " + ELLIPSIS
+    head = text[:room]
     space = head.rfind(" ")
     cut = head[:space] if space > room // 3 else head
     return cut.rstrip() + ELLIPSIS
@@ -181,17 +185,33 @@ def card_title(number: int, title: str) -> str:
     return prefix + escape_within(title, EMBED_TITLE_LIMIT - len(prefix))
 
 
-def card_footer(hit: Hit) -> str:
-    """Where the quote comes from, as plain text (Discord shows footers without markdown)."""
-    article = hit.article
-    details = [part for part in (article.date, article.source, article.path) if part]
-    details.append(f"relevance {hit.score:.2f}")
-    return trim_to_sentence(" · ".join(" ".join(part.split()) for part in details), FOOTER_BUDGET)
+def outlet(article: ArticleInfo) -> str:
+    """Who published the article: its source, else its link's site, else (nothing better) its file."""
+    if article.source and article.source.strip():
+        return article.source
+    link = safe_link(article.url)
+    if link is not None:
+        host = urlsplit(link).hostname or ""
+        return host.removeprefix("www.")
+    return article.path.rsplit("/", 1)[-1]
 
 
-def card_for(hit: Hit, number: int, room: int, max_quote: int = _QUOTE_BUDGET) -> QuoteCard:
+def card_footer(hit: Hit, locale: str | None = None) -> str:
+    """Where the quote comes from, as plain text (Discord shows footers without markdown): the outlet,
+    the publication date as people write it, and how relevant the passage is, in the reader's words."""
+    details = [
+        outlet(hit.article),
+        format_date(hit.article.date, locale),
+        text("relevance", locale, score=hit.score),
+    ]
+    return trim_to_sentence(" · ".join(" ".join(part.split()) for part in details if part), FOOTER_BUDGET)
+
+
+def card_for(
+    hit: Hit, number: int, room: int, max_quote: int = _QUOTE_BUDGET, locale: str | None = None
+) -> QuoteCard:
     """One passage as a card whose title, quote and footer together take at most `room` characters."""
-    title, footer = card_title(number, hit.article.title), card_footer(hit)
+    title, footer = card_title(number, hit.article.title), card_footer(hit, locale)
     quote_limit = max(0, min(max_quote, EMBED_DESCRIPTION_LIMIT, room - len(title) - len(footer)))
     relative = [(s - hit.passage.start, e - hit.passage.start) for s, e in hit.highlights]
     quote = quote_block(hit.passage.text, relative, quote_limit)
@@ -211,7 +231,8 @@ def answer_reply(answer: Answer, *, locale: str | None = None, max_quote: int = 
     header = text("answer_header", locale, count=len(hits), confidence=confidence, score=best)
     room = EMBEDS_TOTAL_LIMIT // len(hits)
     cards = [
-        card_for(hit, number, room, max_quote) for number, hit in enumerate(hits, start=answer.offset + 1)
+        card_for(hit, number, room, max_quote, locale)
+        for number, hit in enumerate(hits, start=answer.offset + 1)
     ]
     return Reply(header, cards)
 

@@ -30,6 +30,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sources_header": "{count} article(s) indexed · page {page} of {pages}",
         "sources_empty": "No articles are indexed yet.",
         "passages_count": "{count} passages",
+        "relevance": "relevance {score:.2f}",
         "reload_denied": "Only the bot's owners can reload the index (it changes it for every server).",
         "role_mention_unreadable": "I can't read a message that only mentions my role: mention me "
         "(@{bot}) or use /ask.",
@@ -76,6 +77,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sources_header": "{count} article(s) indexé(s) · page {page} sur {pages}",
         "sources_empty": "Aucun article n'est encore indexé.",
         "passages_count": "{count} passages",
+        "relevance": "pertinence {score:.2f}",
         "reload_denied": "Seuls les propriétaires du bot peuvent recharger l'index "
         "(il change pour tous les serveurs).",
         "role_mention_unreadable": "Je ne peux pas lire un message qui mentionne seulement mon rôle : "
@@ -103,8 +105,12 @@ _TEXTS: dict[str, dict[str, str]] = {
 
 _FRENCH_WORDS = frozenset(
     "le la les des du de est que qu quoi quel quelle quels quelles où pourquoi comment combien "
-    "une un et au aux ce cette ces il elle ils sont a ont qui dans pour sur avec".split()
+    "une un et au aux ce cette ces il elle ils sont a ont qui dans pour sur avec "
+    # what people type in chat
+    "merci bonjour bonsoir salut oui non svp stp pk pq koi kel cest ça ca je tu nous vous mais".split()
 )
+# Letters English never uses: one of them tips a short message towards French.
+_FRENCH_LETTERS = frozenset("àâçéèêëîïôùûœ")
 _ENGLISH_WORDS = frozenset(
     "the what who whom where when why how which is are was were did does do of and an to in "
     "for on with has have".split()
@@ -114,13 +120,41 @@ _ENGLISH_WORDS = frozenset(
 def guess_locale(question: str, fallback: str | None) -> str | None:
     """'fr' or 'en' from the question's own words (a mention carries no user locale), else the fallback."""
     words = re.findall(r"[a-zàâäçéèêëîïôöùûüœ]+", question.lower())
-    french = sum(word in _FRENCH_WORDS for word in words)
+    french = sum(word in _FRENCH_WORDS for word in words) + any(
+        c in _FRENCH_LETTERS for c in question.lower()
+    )
     english = sum(word in _ENGLISH_WORDS for word in words)
     if french > english:
         return "fr"
     if english > french:
         return "en"
     return fallback
+
+
+def message_locale(question: str, server_locale: str | None) -> str | None:
+    """The language of a reply to a mention or a DM: the server's preferred one, else the question's."""
+    return server_locale or guess_locale(question, None)
+
+
+_MONTHS = {
+    "en": "January February March April May June July August September October November December".split(),
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def format_date(value: str | None, locale: str | None) -> str:
+    """An ISO date as people write it ("14 mars 2022", "14 March 2022"); other text as it is."""
+    if not value:
+        return ""
+    match = _ISO_DATE.match(value)
+    if match is None:
+        return value
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        return value
+    first = "1er" if day == 1 and language_of(locale) == "fr" else str(day)
+    return f"{first} {_MONTHS[language_of(locale)][month - 1]} {year}"
 
 
 def language_of(locale: str | None) -> str:

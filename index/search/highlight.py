@@ -12,6 +12,9 @@ from index.text.terms import LexicalTokenizer
 # A second sentence is marked only when it scores nearly as well as the best one.
 _RUNNER_UP_RATIO = 0.8
 _RUNNER_UP_GAP = 0.03
+# A highlight is one or two sentences, never most of the passage: beyond these it is left out.
+_MOST_HIGHLIGHTED_CHARACTERS = 400
+_MOST_HIGHLIGHTED_SHARE = 0.6
 # How much sharing the question's keywords adds to a sentence's similarity with the question.
 _KEYWORD_WEIGHT = 0.5
 
@@ -59,4 +62,16 @@ def highlight_spans(
             return []
         best = keywords[order[0]]
         chosen = [i for i in order[:most] if keywords[i] >= best * _RUNNER_UP_RATIO]
-    return sorted(spans[i] for i in chosen)
+    return _readable([spans[i] for i in chosen], len(passage_text.strip()))
+
+
+def _readable(chosen: list[tuple[int, int]], passage_length: int) -> list[tuple[int, int]]:
+    """The chosen sentences, best first, as long as they stay a small part of the passage: bold
+    over a whole paragraph points at nothing."""
+    kept: list[tuple[int, int]] = []
+    for start, end in chosen:
+        total = sum(e - s for s, e in kept) + end - start
+        if end - start > _MOST_HIGHLIGHTED_CHARACTERS or total > _MOST_HIGHLIGHTED_SHARE * passage_length:
+            break
+        kept.append((start, end))
+    return sorted(kept)

@@ -179,9 +179,7 @@ async def test_7_a_burst_of_mentions_gets_one_notice_not_one_each(emulator, star
             await emulator.send_message(emulator.channel_id, asker, "et encore ?")
         await asyncio.sleep(0.5)
     notices = [
-        m
-        for m in emulator.messages(emulator.channel_id)
-        if from_bot(emulator)(m) and "attendre" in m["content"]
+        m for m in emulator.messages(emulator.channel_id) if from_bot(emulator)(m) and "wait" in m["content"]
     ]
     assert len(notices) == 1
 

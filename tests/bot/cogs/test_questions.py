@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from devtools.discord_emulator import NOTHING_PINGED
-from tests.bot.conftest import SlowFakeEmbedder, final_message
+from devtools.discord_emulator import NOTHING_PINGED, DiscordEmulator
+from tests.bot.conftest import SlowFakeEmbedder, answer_to, final_message
 
 DEFERRED = 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
 EPHEMERAL = 64
@@ -42,8 +42,8 @@ async def test_mention_gets_a_quoted_reply(emulator, start_bot):
     assert "Le volcan Hekla est entré en éruption" in _quotes(reply)
     first = reply["embeds"][0]
     assert first["title"].endswith("Éruption du Hekla") and first["url"] == "https://news.example/volcan"
-    assert "2024-05-02" in first["footer"]["text"]
-    assert "confiance" in reply["content"]  # a French question gets French words
+    assert first["footer"]["text"].startswith("news.example · 2 May 2024 · relevance")  # outlet, date
+    assert "confidence" in reply["content"]  # a mention is answered in the server's language (en-US)
     assert emulator.typing_events, "the bot shows it is typing while it searches"
     assert reply["mentions_pinged"] == NOTHING_PINGED
     assert emulator.rejections == []
@@ -79,7 +79,7 @@ async def test_a_question_over_the_limit_is_refused_clearly(emulator, start_bot)
         await emulator.send_message(emulator.channel_id, asker, "pourquoi " * 100)
         reply = await emulator.wait_for_message(_from_bot(emulator))
     assert ask["options"][0]["max_length"] == 500  # Discord's own box refuses longer questions
-    assert "899 caractères" in reply["content"] and "500 au plus" in reply["content"]  # French words
+    assert "899 characters" in reply["content"] and "at most 500" in reply["content"]
     assert emulator.rejections == []
 
 
@@ -150,3 +150,16 @@ async def test_sources_and_help(emulator, start_bot):
     assert "3 article(s) indexed" in sources["content"] and sources["ephemeral"]
     assert "Éruption du Hekla" in sources["embeds"][0]["description"]
     assert "/ask" in help_response["content"]
+
+
+async def test_a_mention_is_answered_in_the_servers_language_whatever_the_question(start_bot_with):
+    async with DiscordEmulator(heartbeat_interval=0.25, guild_locale="fr") as emulator:
+        asker = emulator.add_user("ana")
+        async with start_bot_with(emulator):
+            reply = await answer_to(emulator, asker, "What about Hekla in Islande?")
+            thanks = await answer_to(emulator, asker, "merci !")
+    assert "confiance" in reply["content"] and "2 mai 2024" in reply["embeds"][0]["footer"]["text"]
+    assert "pertinence" in reply["embeds"][0]["footer"]["text"]
+    labels = [c.get("label") for row in reply["components"] for c in row["components"]]
+    assert "Contexte 1" in labels
+    assert "passage" in thanks["content"]  # French words, even for two words of thanks

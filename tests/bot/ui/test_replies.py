@@ -19,8 +19,10 @@ from index.search.retriever import Answer, Hit
 from index.store.passages_db import ArticleInfo
 
 
-def _hit(text: str, score: float = 0.8, highlights=(), title="Titre", url=None, date="2022-03-14") -> Hit:
-    article = ArticleInfo("a.txt", title, "a.txt", url, date, None, "", "h")
+def _hit(
+    text: str, score: float = 0.8, highlights=(), title="Titre", url=None, date="2022-03-14", source=None
+) -> Hit:
+    article = ArticleInfo("a.txt", title, "a.txt", url, date, source, "", "h")
     return Hit(0, Passage("a.txt", 0, 100, 100 + len(text), text), article, score, tuple(highlights))
 
 
@@ -73,7 +75,7 @@ def test_reply_shows_title_date_link_and_confidence():
     assert "confidence: high (0.90)" in reply.content
     card = reply.cards[0]
     assert card.title == "[1] Titre" and card.url == "https://news.example/a"
-    assert "2022-03-14" in card.footer and "relevance 0.90" in card.footer
+    assert card.footer == "news.example · 14 March 2022 · relevance 0.90"  # outlet (the link's site), date
     assert card.quote == "> Texte cité."
 
 
@@ -86,9 +88,29 @@ def test_abstention_says_so_instead_of_quoting():
 def test_french_locale_gets_french_words():
     reply = answer_reply(_answer(_hit("Texte.", 0.9)), locale="fr")
     assert "confiance : élevée" in reply.content
+    assert (
+        reply.cards[0].footer == "a.txt · 14 mars 2022 · pertinence 0.90"
+    )  # the file only when nothing else
 
 
 @pytest.mark.parametrize("text", ["@everyone regardez", "<@123> et <@&456>"])
 def test_plain_rendering_keeps_quoted_text(text):
     rendered = render_plain(answer_reply(_answer(_hit(text))))
     assert text.split()[0] in rendered
+
+
+def test_a_quote_is_cut_at_a_sentence_end_even_where_the_space_was_lost():
+    text = (
+        "Le débat a duré deux heures au Canada.Selon les organisateurs, il reprendra demain. " + "Mot " * 300
+    )
+    assert (
+        trim_to_sentence(text, 120)
+        == "Le débat a duré deux heures au Canada.Selon les organisateurs, il reprendra demain. …"
+    )
+
+
+def test_the_source_line_names_the_outlet_before_the_file():
+    with_source = _hit("Texte.", source="Le Monde", url="https://www.lemonde.fr/a")
+    with_link = _hit("Texte.", url="https://www.lemonde.fr/a")
+    assert answer_reply(_answer(with_source)).cards[0].footer.startswith("Le Monde · 14 March 2022")
+    assert answer_reply(_answer(with_link)).cards[0].footer.startswith("lemonde.fr · ")
