@@ -9,10 +9,11 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.conversations import Conversations
 from bot.live_index import LiveIndex
 from bot.privacy import append_private, without_mentions
 from index import (
@@ -32,10 +33,12 @@ CONTEXT_SENTENCES = 2
 
 @dataclass(frozen=True)
 class AskedAnswer:
-    """An answer and the id its buttons carry (None when answers are not stored)."""
+    """An answer, the id its buttons carry (None when answers are not stored), and the earlier
+    question it was read with (a follow-up), if any."""
 
     answer: Answer
     answer_id: int | None
+    follow_up_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,13 @@ class AnswerFlow:
         log: AnswerLog | None,
         passages_per_answer: int,
         question_log: Path | None = None,
+        conversations: Conversations | None = None,
     ) -> None:
         self.live = live
         self.log = log
         self.k = passages_per_answer
         self._question_log = question_log
+        self.conversations = conversations or Conversations(0)
 
     async def ask(
         self,
@@ -85,9 +90,14 @@ class AnswerFlow:
         channel_id: int | None,
         collections: Sequence[str] = (),
         guild_id: int | None = None,
+        conversation: Hashable | None = None,
     ) -> AskedAnswer:
+        """Answer a question, read with the conversation's last one when it follows it."""
         question = without_mentions(question)  # stored and logged: no ids of the people it names
+        reading = self.conversations.read(conversation, question)
+        question = reading.query  # "et à Lyon ?" is stored, paged and labelled as the question it stands for
         answer = await self.live.answer(question, self.k, collections=collections or None)
+        self.conversations.answered(conversation, answer)
         answer_id = None
         if self.log is not None:
             answer_id = await asyncio.to_thread(
@@ -100,7 +110,7 @@ class AnswerFlow:
                 guild_id=guild_id,
             )
         self._log_question(answer, answer_id, collections)
-        return AskedAnswer(answer, answer_id)
+        return AskedAnswer(answer, answer_id, reading.follow_up_of)
 
     async def more(self, answer_id: int, viewer_id: int) -> Page:
         """The next page of passages for this viewer: each person pages on their own, from the

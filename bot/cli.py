@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from bot.conversations import Conversations
 from bot.guards import check_text
 from bot.settings import BotSettings
 from bot.ui.replies import answer_reply, render_plain
@@ -27,6 +28,10 @@ def _ask_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     index_arguments(parser, json_output=False)
+
+
+def _chat_arguments(parser: argparse.ArgumentParser) -> None:
+    index_arguments(parser)
 
 
 def _open(settings: BotSettings) -> Retriever:
@@ -85,8 +90,12 @@ def _ask(args: argparse.Namespace, settings: BotSettings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: BotSettings) -> int:
+    """One conversation on standard input: a short follow-up is read with the question before it,
+    as in a Discord thread. With --json, one `ask --json` object per line (and `follow_up_of`)."""
     retriever = _open(settings)
-    interactive = sys.stdin.isatty()
+    conversation = Conversations(settings.follow_up_minutes * 60)
+    as_json = getattr(args, "json", False)
+    interactive = sys.stdin.isatty() and not as_json
     if interactive:
         print(f"Ask a question about the articles (index {retriever.version}); Ctrl-D to quit.")
     while True:
@@ -100,11 +109,26 @@ def _chat(args: argparse.Namespace, settings: BotSettings) -> int:
             continue
         refusal = _refused(question, settings)
         if refusal is not None:
-            print(refusal, flush=True)
+            shown = raw.decode("utf-8", "replace").strip()  # bytes that are not text, as U+FFFD
+            print(
+                json.dumps({"asked": shown, "refused": refusal}, ensure_ascii=False) if as_json else refusal,
+                flush=True,
+            )
             continue
-        answer = retriever.answer(question, k=settings.passages_per_answer)
-        reply = answer_reply(answer, locale=guess_locale(question, None))
-        print(f"Q: {question}\n" + render_plain(reply) + "\n")
+        reading = conversation.read("terminal", question)
+        answer = retriever.answer(reading.query, k=settings.passages_per_answer)
+        conversation.answered("terminal", answer)
+        if as_json:  # one JSON object per line, each as `ask --json` prints it
+            print(
+                json.dumps(
+                    answer_json(answer) | {"asked": question, "follow_up_of": reading.follow_up_of},
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
+            continue
+        reply = answer_reply(answer, locale=guess_locale(question, None), follow_up_of=reading.follow_up_of)
+        print(f"Q: {question}\n" + render_plain(reply) + "\n", flush=True)
 
 
 def _run(args: argparse.Namespace, settings: BotSettings) -> int:
@@ -132,7 +156,9 @@ QA_BOT = Program(
     description=__doc__ or "",
     commands=(
         Command("ask", "answer one question from the terminal", _ask, _ask_arguments, quiet=True),
-        Command("chat", "answer questions typed or piped on standard input", _chat, _arguments, quiet=True),
+        Command(
+            "chat", "answer questions typed or piped on standard input", _chat, _chat_arguments, quiet=True
+        ),
         Command("run", "run the Discord bot (needs DISCORD_TOKEN)", _run, _arguments),
         Command(
             "sync-commands",

@@ -14,6 +14,7 @@ from bot.answering import AnswerFlow
 from bot.cogs.admin import AdminCog
 from bot.cogs.questions import QuestionsCog
 from bot.command_sync import state_file_for, sync_commands
+from bot.conversations import Conversations
 from bot.live_index import LiveIndex
 from bot.ui.replies import NO_PINGS
 from bot.ui.texts import text
@@ -65,7 +66,13 @@ class _QABotMixin:
         self.live = live
         self.settings = settings
         self.collect_feedback = settings.collect_feedback
-        self.flow = AnswerFlow(live, answer_log, settings.passages_per_answer, settings.question_log)
+        self.flow = AnswerFlow(
+            live,
+            answer_log,
+            settings.passages_per_answer,
+            settings.question_log,
+            Conversations(settings.follow_up_minutes * 60),
+        )
         self._watcher = None
         self.feeds = feeds
         # `qa-bot sync-commands`: log in, send the slash commands whatever the last sync was, stop.

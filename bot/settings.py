@@ -48,6 +48,9 @@ class BotSettings(IndexSettings):
         description="Channel id → collections (subfolders) searched there.",
     )
     question_log: Path | None = Field(None, description="Append one JSON line per question to this file.")
+    follow_up_minutes: float = Field(
+        5.0, ge=0, le=1440, description="A short question this soon after another is read with it; 0 = never."
+    )
     admin_user_ids: list[int] = Field(
         default_factory=list,
         examples=["[123456789012345678]"],

@@ -39,6 +39,9 @@ _PUBLIC = {
     "Hit": "index.search.retriever",
     "RetrievalOptions": "index.search.retriever",
     "Retriever": "index.search.retriever",
+    "Reading": "index.search.followups",
+    "Turn": "index.search.followups",
+    "read_question": "index.search.followups",
     "split_sentences": "index.text.sentences",
     "check_url": "index.text.urls",
     "is_safe_url": "index.text.urls",
@@ -76,6 +79,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
         RebuildLockedError,
     )
     from index.feedback.answer_log import AnswerLog, FeedbackError, StoredAnswer
+    from index.search.followups import Reading, Turn, read_question
     from index.search.retriever import Answer, Hit, RetrievalOptions, Retriever
     from index.settings import DEFAULTS, IndexSettings
     from index.store.loader import LoadedIndex, open_published

@@ -97,3 +97,17 @@ def test_run_with_a_mistyped_index_folder_is_a_sentence_and_creates_nothing(tmp_
     assert qa_bot(["run", "--index", str(typo)]) == 2
     assert "no index folder at" in capsys.readouterr().err
     assert not (tmp_path / "typo").exists()
+
+
+def test_chat_reads_a_follow_up_with_the_question_before_it(sample_index, monkeypatch, capsys):
+    import io
+
+    lines = "Où Jake Sullivan a-t-il rencontré Yang Jiechi ?\nEt pourquoi ?\n".encode() + b"\xff ?\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(lines)))
+    assert qa_bot(["chat", "--index", str(sample_index), "--json"]) == 0
+    first, follow_up, refused = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["follow_up_of"] is None and "à Rome" in first["passages"][0]["text"]
+    assert follow_up["asked"] == "Et pourquoi ?"
+    assert follow_up["follow_up_of"] == "Où Jake Sullivan a-t-il rencontré Yang Jiechi ?"
+    assert follow_up["question"].startswith("Où Jake Sullivan") and follow_up["answered"] is True
+    assert "refused" in refused

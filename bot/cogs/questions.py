@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import logging
 import re
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -15,6 +16,7 @@ from discord.ext import commands
 
 from bot.answering import AnswerFlow
 from bot.assembly import question_policy_from
+from bot.conversations import conversation_key
 from bot.guards import Cooldown, NoticeLimiter, Refusal, check_question
 from bot.live_index import IndexUnavailableError
 from bot.ui.replies import (
@@ -162,6 +164,7 @@ class QuestionsCog(commands.Cog):
         channel_id: int | None,
         guild_id: int | None,
         embeds: bool = True,
+        conversation: Hashable | None = None,
     ) -> dict[str, Any]:
         """Keyword arguments for sending the answer; never raises (users see a sentence). Without
         `embeds` (no Embed Links permission there) the quotes go in the message's text."""
@@ -172,6 +175,7 @@ class QuestionsCog(commands.Cog):
                 channel_id=channel_id,
                 collections=self._collections(channel_id),
                 guild_id=guild_id,
+                conversation=conversation,
             )
         except IndexUnavailableError as error:
             return {"content": text("no_index", locale, problem=str(error))}
@@ -186,11 +190,12 @@ class QuestionsCog(commands.Cog):
             answer.seconds,
             answer.index_version,
         )
+        follows = asked.follow_up_of
         if embeds:
-            reply = answer_reply(answer, locale=locale)
+            reply = answer_reply(answer, locale=locale, follow_up_of=follows)
             message: dict[str, Any] = {"content": reply.content, "embeds": to_embeds(reply)}
         else:
-            reply = answer_reply(answer, locale=locale, max_quote=TEXT_QUOTE_BUDGET)
+            reply = answer_reply(answer, locale=locale, max_quote=TEXT_QUOTE_BUDGET, follow_up_of=follows)
             message = {"content": reply_as_text(reply)}
         view = answer_view(
             asked.answer_id,
@@ -221,7 +226,13 @@ class QuestionsCog(commands.Cog):
             return
         await interaction.response.defer(thinking=True)
         guild_id = interaction.guild.id if interaction.guild else None
-        reply = await self._reply(question, locale, interaction.user.id, channel_id, guild_id)
+        where = getattr(interaction.channel, "id", None)
+        conversation = conversation_key(
+            where, interaction.user.id, isinstance(interaction.channel, discord.Thread)
+        )
+        reply = await self._reply(
+            question, locale, interaction.user.id, channel_id, guild_id, conversation=conversation
+        )
         if self._wants_thread(interaction.channel) and interaction.app_permissions.create_public_threads:
             opener = await interaction.followup.send(
                 thread_opener(question, locale), allowed_mentions=NO_PINGS, wait=True
@@ -311,9 +322,11 @@ class QuestionsCog(commands.Cog):
                 "cannot answer in channel %s: the bot may not send messages there", message.channel.id
             )
             return
+        in_thread = isinstance(message.channel, discord.Thread)
+        conversation = conversation_key(message.channel.id, message.author.id, in_thread)
         async with message.channel.typing():
             reply = await self._reply(
-                question, locale, message.author.id, channel_id, guild_id, allowed.embed_links
+                question, locale, message.author.id, channel_id, guild_id, allowed.embed_links, conversation
             )
         if self._wants_thread(message.channel) and allowed.create_public_threads:
             thread = await message.create_thread(name=thread_name(question))

@@ -218,23 +218,38 @@ def card_for(
     return QuoteCard(title, safe_link(hit.article.url), quote, footer)
 
 
-def answer_reply(answer: Answer, *, locale: str | None = None, max_quote: int = _QUOTE_BUDGET) -> Reply:
-    """The reply to a question: quoted passages with sources, or a clear 'nothing relevant'.
+def answer_reply(
+    answer: Answer,
+    *,
+    locale: str | None = None,
+    max_quote: int = _QUOTE_BUDGET,
+    follow_up_of: str | None = None,
+) -> Reply:
+    """The reply to a question: quoted passages with sources, or a clear 'nothing relevant'; a
+    follow-up says which question it was read with.
 
     Every card's title, quote and footer count towards Discord's 6,000 characters per message.
     """
+    follows = _follow_up_line(follow_up_of, locale)
     if not answer.answered or not answer.hits:
-        return Reply(text("no_answer", locale))
+        return Reply(follows + text("no_answer", locale))
     hits = answer.hits[:EMBEDS_PER_MESSAGE]
     best = hits[0].score
     confidence = text(f"confidence_{confidence_level(best, answer.threshold)}", locale)
-    header = text("answer_header", locale, count=len(hits), confidence=confidence, score=best)
+    header = follows + text("answer_header", locale, count=len(hits), confidence=confidence, score=best)
     room = EMBEDS_TOTAL_LIMIT // len(hits)
     cards = [
         card_for(hit, number, room, max_quote, locale)
         for number, hit in enumerate(hits, start=answer.offset + 1)
     ]
     return Reply(header, cards)
+
+
+def _follow_up_line(question: str | None, locale: str | None) -> str:
+    """ "↪ Follow-up to: …" above the answer, so the reader sees how a short question was read."""
+    if not question:
+        return ""
+    return text("follow_up_of", locale, question=escape_within(" ".join(question.split()), 300)) + "\n"
 
 
 def reply_as_text(reply: Reply, limit: int = CONTENT_LIMIT) -> str:

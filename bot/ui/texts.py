@@ -16,6 +16,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "cooldown": "Please wait {seconds} s before asking another question.",
         "no_index": "I can't answer yet: {problem}.",
         "error": "Something went wrong while answering; the operators can find details in the bot's log.",
+        "follow_up_of": "↪ Follow-up to: {question}",
         "no_answer": "I found no passage in the articles that answers this well enough to quote. "
         "Try other words, or ask about a topic the articles cover (`/sources` lists them).",
         "answer_header": "{count} passage(s) quoted word for word from the articles · confidence: "
@@ -64,6 +65,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "cooldown": "Merci d'attendre {seconds} s avant de poser une autre question.",
         "no_index": "Je ne peux pas encore répondre : {problem}.",
         "error": "Une erreur est survenue ; les opérateurs trouveront le détail dans le journal du bot.",
+        "follow_up_of": "↪ Suite de : {question}",
         "no_answer": "Je n'ai trouvé aucun passage des articles qui réponde assez bien pour le citer. "
         "Essayez d'autres mots, ou un sujet couvert par les articles (`/sources` les liste).",
         "answer_header": "{count} passage(s) cité(s) mot pour mot · confiance : {confidence} ({score:.2f})",

@@ -163,3 +163,23 @@ async def test_a_mention_is_answered_in_the_servers_language_whatever_the_questi
     labels = [c.get("label") for row in reply["components"] for c in row["components"]]
     assert "Contexte 1" in labels
     assert "passage" in thanks["content"]  # French words, even for two words of thanks
+
+
+async def test_a_short_follow_up_is_read_with_the_askers_last_question_and_says_so(emulator, start_bot):
+    alice, bob = emulator.add_user("alice"), emulator.add_user("bob")
+    async with start_bot():
+        await answer_to(emulator, alice, "Quel volcan est en éruption en Islande ?")
+        follow_up = await answer_to(emulator, alice, "pourquoi ?")
+        someone_else = await answer_to(emulator, bob, "pourquoi ?")  # bob asked nothing before
+    assert "Follow-up to: Quel volcan est en éruption en Islande ?" in follow_up["content"]
+    assert "Hekla" in _quotes(follow_up)
+    assert "Follow-up" not in someone_else["content"] and not someone_else["embeds"]
+    assert emulator.rejections == []
+
+
+async def test_follow_ups_are_off_at_zero_minutes(emulator, start_bot):
+    alice = emulator.add_user("alice")
+    async with start_bot(follow_up_minutes=0):
+        await answer_to(emulator, alice, "Quel volcan est en éruption en Islande ?")
+        alone = await answer_to(emulator, alice, "pourquoi ?")
+    assert "Follow-up" not in alone["content"] and not alone["embeds"]
