@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from index.records import Article, ArticleWarning, SkippedFile
+from index.text.dates import publication_date
 from index.text.urls import check_url
 
 
@@ -43,17 +44,18 @@ class Origin:
         if not title.strip() or not text.strip():
             raise Skip("no text: only blank lines or rules (---) after the front matter")
         link = check_url(meta.get("url"))
+        published = publication_date(meta.get("date"))
         article = Article(
             id=article_id,
             title=title,
             text=text,
             path=self.path,
             url=link.url,
-            date=meta.get("date") or None,
+            date=published.iso,
             source=meta.get("source") or None,
             collection=self.collection,
         )
-        notes = [*notes, *([link.note] if link.note else [])]
+        notes = [*notes, *(note for note in (link.note, published.problem) if note)]
         return Record(article, place, tuple(place.warning(self.path, note) for note in notes))
 
 

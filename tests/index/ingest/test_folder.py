@@ -241,3 +241,33 @@ def test_streaming_gives_the_same_result_in_the_same_order(tmp_path: Path) -> No
     ]
     assert [x for x in streamed if isinstance(x, Article)] == load.articles
     assert [x for x in streamed if isinstance(x, SkippedFile)] == load.skipped
+
+
+_PAGE_PUBLISHED = (
+    "<html><head><title>Titre</title><meta property='article:published_time' content='{when}'>"
+    "</head><body><article><p>" + "Un texte assez long pour être lu comme un article. " * 5 + "</p>"
+    "</article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("a.txt", "date: 14 mars 2022\n\nTitre\n\nTexte."),
+        ("b.json", json.dumps({"title": "Titre", "text": "Texte.", "date": "Mon, 14 Mar 2022 10:00:00 GMT"})),
+        ("c.html", _PAGE_PUBLISHED.format(when="2022-03-14T08:00:00+01:00")),
+    ],
+)
+def test_every_format_stores_the_date_as_an_iso_day(tmp_path: Path, name: str, content: str) -> None:
+    write(tmp_path, name, content)
+
+    assert only_article(load_articles(tmp_path)).date == "2022-03-14"
+
+
+def test_a_date_that_cannot_be_read_is_dropped_with_a_warning(tmp_path: Path) -> None:
+    write(tmp_path, "a.txt", "date: bientôt\n\nTitre\n\nTexte.")
+
+    load = load_articles(tmp_path)
+
+    assert only_article(load).date is None
+    assert [w.message for w in load.warnings] == ["date 'bientôt' is not a date; write it as 2022-03-14"]
