@@ -39,6 +39,9 @@ _PUBLIC = {
     "Hit": "index.search.retriever",
     "RetrievalOptions": "index.search.retriever",
     "Retriever": "index.search.retriever",
+    "Period": "index.search.periods",
+    "parse_period": "index.search.periods",
+    "period_in_question": "index.search.periods",
     "Reading": "index.search.followups",
     "Turn": "index.search.followups",
     "read_question": "index.search.followups",
@@ -80,6 +83,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     )
     from index.feedback.answer_log import AnswerLog, FeedbackError, StoredAnswer
     from index.search.followups import Reading, Turn, read_question
+    from index.search.periods import Period, parse_period, period_in_question
     from index.search.retriever import Answer, Hit, RetrievalOptions, Retriever
     from index.settings import DEFAULTS, IndexSettings
     from index.store.loader import LoadedIndex, open_published

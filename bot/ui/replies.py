@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urlsplit
 
 import discord
 from discord.utils import escape_markdown
 
-from bot.ui.texts import format_date, text
+from bot.ui.texts import format_age, format_date, text
 from index import Answer, ArticleInfo, Hit, is_safe_url, split_sentences
 
 # Every message the bot sends: nothing it quotes or repeats (@everyone, roles, users) pings anyone.
@@ -224,9 +225,10 @@ def answer_reply(
     locale: str | None = None,
     max_quote: int = _QUOTE_BUDGET,
     follow_up_of: str | None = None,
+    today: date | None = None,
 ) -> Reply:
     """The reply to a question: quoted passages with sources, or a clear 'nothing relevant'; a
-    follow-up says which question it was read with.
+    follow-up says which question it was read with, and the header how recent the newest quote is.
 
     Every card's title, quote and footer count towards Discord's 6,000 characters per message.
     """
@@ -237,12 +239,21 @@ def answer_reply(
     best = hits[0].score
     confidence = text(f"confidence_{confidence_level(best, answer.threshold)}", locale)
     header = follows + text("answer_header", locale, count=len(hits), confidence=confidence, score=best)
+    header += _newest_quote(hits, today or date.today(), locale)
     room = EMBEDS_TOTAL_LIMIT // len(hits)
     cards = [
         card_for(hit, number, room, max_quote, locale)
         for number, hit in enumerate(hits, start=answer.offset + 1)
     ]
     return Reply(header, cards)
+
+
+def _newest_quote(hits: list[Hit], today: date, locale: str | None) -> str:
+    """ " · newest quote: 3 days ago": news readers want to know how fresh the answer is."""
+    dates = [hit.article.date for hit in hits if hit.article.date]
+    if not dates:
+        return ""
+    return " · " + text("newest_quote", locale, age=format_age(max(dates), today, locale))
 
 
 def _follow_up_line(question: str | None, locale: str | None) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
+
+from index import Period
 
 _TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -17,6 +20,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "no_index": "I can't answer yet: {problem}.",
         "error": "Something went wrong while answering; the operators can find details in the bot's log.",
         "follow_up_of": "↪ Follow-up to: {question}",
+        "newest_quote": "newest quote: {age}",
         "no_answer": "I found no passage in the articles that answers this well enough to quote. "
         "Try other words, or ask about a topic the articles cover (`/sources` lists them).",
         "answer_header": "{count} passage(s) quoted word for word from the articles · confidence: "
@@ -66,6 +70,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "no_index": "Je ne peux pas encore répondre : {problem}.",
         "error": "Une erreur est survenue ; les opérateurs trouveront le détail dans le journal du bot.",
         "follow_up_of": "↪ Suite de : {question}",
+        "newest_quote": "citation la plus récente : {age}",
         "no_answer": "Je n'ai trouvé aucun passage des articles qui réponde assez bien pour le citer. "
         "Essayez d'autres mots, ou un sujet couvert par les articles (`/sources` les liste).",
         "answer_header": "{count} passage(s) cité(s) mot pour mot · confiance : {confidence} ({score:.2f})",
@@ -157,6 +162,57 @@ def format_date(value: str | None, locale: str | None) -> str:
         return value
     first = "1er" if day == 1 and language_of(locale) == "fr" else str(day)
     return f"{first} {_MONTHS[language_of(locale)][month - 1]} {year}"
+
+
+# (days at least, unit in days, English unit, French unit): "3 weeks ago", "il y a 3 semaines".
+_AGES = (
+    (730, 365, "year", "an"),
+    (60, 30, "month", "mois"),
+    (14, 7, "week", "semaine"),
+    (2, 1, "day", "jour"),
+)
+
+
+def format_age(value: str | None, today: date, locale: str | None) -> str:
+    """How long ago an ISO date was, as people say it ("3 days ago", "il y a 2 mois"); the date
+    itself when it is in the future or not a date."""
+    match = _ISO_DATE.match(value or "")
+    try:
+        day = date(*(int(part) for part in match.groups())) if match else None
+    except ValueError:
+        day = None
+    french = language_of(locale) == "fr"
+    if day is None or day > today:
+        return format_date(value, locale)
+    days = (today - day).days
+    if days < 2:
+        return ("aujourd'hui", "hier")[days] if french else ("today", "yesterday")[days]
+    for least, unit, english, french_unit in _AGES:
+        if days >= least:
+            count = days // unit
+            if french:
+                plural = "" if count == 1 or french_unit.endswith("s") else "s"
+                return f"il y a {count} {french_unit}{plural}"
+            return f"{count} {english}{'' if count == 1 else 's'} ago"
+    raise AssertionError("unreachable: the last unit starts at 2 days")
+
+
+def format_period(period: Period, locale: str | None) -> str:
+    """A period as people name it: "mars 2019", "2020", "14 mars 2022", "du 1er mars au 30 juin 2019"."""
+    start, end, unit = period.start, period.end, period.unit
+    months = _MONTHS[language_of(locale)]
+    if unit == "year":
+        return str(start.year)
+    if unit == "month":
+        return f"{months[start.month - 1]} {start.year}"
+    first, last = format_date(start.isoformat(), locale), format_date(end.isoformat(), locale)
+    if start == end:
+        return first
+    french = language_of(locale) == "fr"
+    if start == date.min:
+        limit = format_date((end + timedelta(days=1)).isoformat(), locale)
+        return f"avant le {limit}" if french else f"before {limit}"
+    return f"du {first} au {last}" if french else f"{first} to {last}"
 
 
 def language_of(locale: str | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.ui.replies import (
@@ -14,6 +16,8 @@ from bot.ui.replies import (
     render_plain,
     trim_to_sentence,
 )
+from bot.ui.texts import format_period
+from index import period_in_question
 from index.records import Passage
 from index.search.retriever import Answer, Hit
 from index.store.passages_db import ArticleInfo
@@ -114,3 +118,44 @@ def test_the_source_line_names_the_outlet_before_the_file():
     with_link = _hit("Texte.", url="https://www.lemonde.fr/a")
     assert answer_reply(_answer(with_source)).cards[0].footer.startswith("Le Monde · 14 March 2022")
     assert answer_reply(_answer(with_link)).cards[0].footer.startswith("lemonde.fr · ")
+
+
+@pytest.mark.parametrize(
+    ("published", "locale", "said"),
+    [
+        ("2026-11-30", "fr", "aujourd'hui"),
+        ("2026-11-29", "en-US", "yesterday"),
+        ("2026-11-27", "fr", "il y a 3 jours"),
+        ("2026-11-09", "en-US", "3 weeks ago"),
+        ("2026-06-30", "fr", "il y a 5 mois"),
+        ("2022-03-14", "fr", "il y a 4 ans"),
+        ("2025-11-30", "en-US", "12 months ago"),
+        ("2027-01-01", "fr", "1er janvier 2027"),  # a date in the future is shown as a date
+    ],
+)
+def test_the_header_says_how_recent_the_newest_quote_is(published, locale, said):
+    today = date(2026, 11, 30)
+    reply = answer_reply(
+        _answer(_hit("Texte.", date="2001-01-01"), _hit("Autre.", date=published)), locale=locale, today=today
+    )
+    assert reply.content.endswith(said)
+
+
+def test_no_dated_quote_no_recency():
+    reply = answer_reply(_answer(_hit("Texte.", date=None)), today=date(2026, 11, 30))
+    assert "newest" not in reply.content
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "label"),
+    [
+        ("en mars 2019", "fr", "mars 2019"),
+        ("in 2020", "en-US", "2020"),
+        ("hier", "fr", "29 novembre 2026"),
+        ("avant 2020", "fr", "avant le 1er janvier 2020"),
+        ("entre 2019 et 2021", "en-US", "1 January 2019 to 31 December 2021"),
+    ],
+)
+def test_a_period_is_named_as_people_name_it(question, locale, label):
+    period = period_in_question(question, date(2026, 11, 30))
+    assert period is not None and format_period(period, locale) == label
