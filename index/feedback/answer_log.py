@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS pages (
 );
 """
 # Columns added after the first release: a log written by an older version gains them on opening.
-_ADDED_COLUMNS = {"guild_hash": "TEXT", "first_page": "INTEGER"}
+_ADDED_COLUMNS = {"guild_hash": "TEXT", "first_page": "INTEGER", "since": "TEXT", "until": "TEXT"}
 
 _SHOWN_COLUMNS = 'rank, row, article_id, title, url, start, "end", score, text'
 
@@ -94,6 +94,8 @@ class StoredAnswer:
     seconds: float
     shown: tuple[ShownPassage, ...]  # shown[rank], ranks 0, 1, 2, … in display order
     first_page: int = 0  # how many passages the answer itself showed
+    since: date | None = None  # the period the asker chose (/ask since, until): later pages keep it
+    until: date | None = None
 
     def has_shown(self, hit: Hit) -> bool:
         """Whether an already shown passage overlaps this hit (rows change between index versions)."""
@@ -230,6 +232,8 @@ class AnswerLog:
         collections: Sequence[str] = (),
         channel_id: int | None = None,
         guild_id: int | None = None,
+        since: date | None = None,
+        until: date | None = None,
     ) -> int:
         """Store a question and what was shown; returns the id the answer's buttons carry."""
         if self._clock() - self._purged_at > _PURGE_EVERY_S:
@@ -241,7 +245,8 @@ class AnswerLog:
         with self._transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO answers (question, created_at, index_version, answered, seconds, collections, "
-                "user_hash, channel_hash, guild_hash, first_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "user_hash, channel_hash, guild_hash, first_page, since, until) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     question,
                     self._clock(),
@@ -253,6 +258,8 @@ class AnswerLog:
                     channel_hash,
                     guild_hash,
                     len(answer.hits),
+                    since.isoformat() if since else None,
+                    until.isoformat() if until else None,
                 ),
             )
             answer_id = int(cursor.lastrowid or 0)
@@ -455,8 +462,8 @@ def _was_shown(connection: sqlite3.Connection, answer_id: int, rank: int) -> boo
 
 def _read_answer(connection: sqlite3.Connection, answer_id: int) -> StoredAnswer | None:
     record = connection.execute(
-        "SELECT id, question, collections, index_version, created_at, answered, seconds, first_page "
-        "FROM answers WHERE id = ?",
+        "SELECT id, question, collections, index_version, created_at, answered, seconds, first_page, "
+        "since, until FROM answers WHERE id = ?",
         (answer_id,),
     ).fetchone()
     if record is None:
@@ -464,7 +471,9 @@ def _read_answer(connection: sqlite3.Connection, answer_id: int) -> StoredAnswer
     shown = connection.execute(
         f"SELECT {_SHOWN_COLUMNS} FROM shown WHERE answer_id = ? ORDER BY rank", (answer_id,)
     ).fetchall()
-    answer_id, question, collections, version, created_at, answered, seconds, first_page = record
+    answer_id, question, collections, version, created_at, answered, seconds, first_page, since, until = (
+        record
+    )
     return StoredAnswer(
         id=int(answer_id),
         question=question,
@@ -475,6 +484,8 @@ def _read_answer(connection: sqlite3.Connection, answer_id: int) -> StoredAnswer
         seconds=float(seconds),
         shown=tuple(ShownPassage(*item) for item in shown),
         first_page=len(shown) if first_page is None else int(first_page),
+        since=date.fromisoformat(since) if since else None,
+        until=date.fromisoformat(until) if until else None,
     )
 
 

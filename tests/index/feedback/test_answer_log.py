@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,13 @@ def test_answer_and_its_pages_survive_a_restart(index_dir: Path, retriever: Retr
     first = retriever.answer(question, 2)
     with AnswerLog(IndexLocation(index_dir).feedback, clock=clock) as log:
         answer_id = log.record_answer(
-            question, first, user_id=USER, collections=["islande"], channel_id=CHANNEL
+            question,
+            first,
+            user_id=USER,
+            collections=["islande"],
+            channel_id=CHANNEL,
+            since=date(2019, 3, 1),
+            until=date(2019, 3, 31),
         )
         second = retriever.answer(question, 2, offset=2)
         assert log.add_shown(answer_id, second.hits) == [2, 3]
@@ -113,6 +120,7 @@ def test_answer_and_its_pages_survive_a_restart(index_dir: Path, retriever: Retr
     assert stored is not None
     assert (stored.question, stored.collections, stored.answered) == (question, ("islande",), True)
     assert stored.index_version == retriever.version
+    assert (stored.since, stored.until) == (date(2019, 3, 1), date(2019, 3, 31))  # later pages keep it
     hits = [*first.hits, *second.hits]
     assert [(p.rank, p.row, p.article_id, p.start, p.end, p.text) for p in stored.shown] == [
         (rank, h.row, h.article.id, h.passage.start, h.passage.end, h.passage.text)
