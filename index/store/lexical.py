@@ -114,8 +114,13 @@ class LexicalIndex:
         return self._num_docs
 
     def query_terms(self, query: str) -> list[str]:
-        """The query's index terms (stop words removed, stemmed, folded), repeats removed."""
-        return list(dict.fromkeys(self._tokenizer.terms(query)))
+        """The query's index terms (stop words removed, stemmed, folded), repeats removed; a word
+        typed without its accents is read with them when only that form is in the index."""
+        return list(dict.fromkeys(self._tokenizer.terms(query, known=self._has_term)))
+
+    def _has_term(self, term: str) -> bool:
+        column = self._vocabulary.get(term)
+        return column is not None and self._indptr[column + 1] > self._indptr[column]
 
     def coverage(self, query: str) -> float:
         """Share of the query's terms that occur in the passages: near 0 for a query in another language."""
