@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from index.search.features import FEATURE_NAMES
-from index.search.second_stage import CALIBRATOR_INPUTS, MODEL_FILE, Linear, SecondStage
+from index.search.second_stage import CALIBRATOR_INPUTS, MODEL_FILE, Linear, SecondStage, calibrator_inputs
 from scripts.second_stage_data import WORK, SetData, load, load_all, save
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,16 +49,16 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> Linear:
 class Firsts:
     """Per question: the first passage's calibrator inputs, asked normally and with the article removed."""
 
-    answerable: np.ndarray  # questions x (ranking_score, coverage, unseen)
+    answerable: np.ndarray  # questions x CALIBRATOR_INPUTS
     hit: np.ndarray
     removed: np.ndarray
     has_answerable: np.ndarray
     has_removed: np.ndarray
 
 
-def first_passages(data: SetData, ranker: Linear) -> Firsts:
-    columns = [FEATURE_NAMES.index(name) for name in RANKER_INPUTS]
-    inputs = [FEATURE_NAMES.index(name) for name in CALIBRATOR_INPUTS]
+def first_passages(data: SetData, ranker: Linear, inputs: tuple[str, ...] = CALIBRATOR_INPUTS) -> Firsts:
+    """Each question's first passage (best ranking score), asked normally and with its article removed."""
+    columns = [FEATURE_NAMES.index(name) for name in ranker.names]
 
     def best(questions: np.ndarray, features: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         scores = ranker(features[:, columns])
@@ -67,8 +67,10 @@ def first_passages(data: SetData, ranker: Linear) -> Firsts:
         for line, (question, score) in enumerate(zip(questions, scores, strict=True)):
             if score > best_score[question]:
                 best_score[question], top[question] = score, line
-        picked = features[np.maximum(top, 0)][:, inputs].astype(np.float64)
-        return np.column_stack([best_score, picked]), top, top >= 0
+        found = top >= 0
+        # A question with no candidate at all: a very low score (it is never answered).
+        chosen = np.where(found, best_score, -30.0)
+        return calibrator_inputs(features[np.maximum(top, 0)], chosen, inputs), top, found
 
     answerable, top, has_answerable = best(data.question, data.features)
     removed, _, has_removed = best(data.removed_question, data.removed_features)
@@ -90,7 +92,7 @@ def train(sets: dict[str, SetData]) -> tuple[SecondStage, float]:
         keep_a, keep_r = tuning & first.has_answerable, tuning & first.has_removed
         xs += [first.answerable[keep_a], first.removed[keep_r]]
         ys += [first.hit[keep_a], np.zeros(int(keep_r.sum()), dtype=bool)]
-    calibrator = fit_logistic(np.concatenate(xs), np.concatenate(ys), ("ranking_score", *CALIBRATOR_INPUTS))
+    calibrator = fit_logistic(np.concatenate(xs), np.concatenate(ys), CALIBRATOR_INPUTS)
     model = SecondStage(
         ranker,
         calibrator,

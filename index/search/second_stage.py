@@ -6,8 +6,9 @@ Two logistic regressions, shipped as plain JSON (`second_stage.json` beside this
 - the *ranker* weighs each candidate's `FEATURE_NAMES` into one score (a log-odds that the passage
   holds the answer, trained over every candidate of the tuning questions);
 - the *calibrator* turns a passage's ranking score and two facts about the question (how many of
-  its words the articles hold at all) into the probability that this passage answers it, trained
-  on the first passage of tuning questions asked with and without their article indexed.
+  its words the articles hold at all, and the idf share of those they never use) into the
+  probability that this passage answers it, trained on the first passage of tuning questions
+  asked with and without their article indexed.
 """
 
 from __future__ import annotations
@@ -26,8 +27,25 @@ from index.search.features import FEATURE_NAMES
 
 MODEL_FILE = "second_stage.json"
 FORMAT_VERSION = 1
-# What the calibrator reads, besides the ranking score (column names of FEATURE_NAMES).
-CALIBRATOR_INPUTS = ("coverage", "unseen")
+# What the calibrator reads: the ranking score, features (FEATURE_NAMES) and products of two ("a*b").
+# The product lets the score mean more when fewer question words are in the articles: across
+# languages keyword features are near 0, so the same score is stronger evidence.
+CALIBRATOR_INPUTS = ("ranking_score", "coverage", "unseen", "ranking_score*coverage")
+SCORE = "ranking_score"
+
+
+def calibrator_inputs(features: np.ndarray, scores: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    """The calibrator's inputs by name: `ranking_score`, a feature, or the product `a*b` of two."""
+
+    def one(name: str) -> np.ndarray:
+        if "*" in name:
+            left, right = name.split("*", 1)
+            return one(left) * one(right)
+        if name == SCORE:
+            return np.asarray(scores, dtype=np.float64)
+        return features[:, FEATURE_NAMES.index(name)].astype(np.float64)
+
+    return np.column_stack([one(name) for name in names]) if len(features) else np.zeros((0, len(names)))
 
 
 @dataclass(frozen=True)
@@ -58,13 +76,11 @@ class SecondStage:
         unknown = set(ranker.names) - set(FEATURE_NAMES)
         if unknown:
             raise ArticleIndexError(f"the ranker reads unknown features: {sorted(unknown)}")
-        wanted = {"ranking_score", *CALIBRATOR_INPUTS}
-        if set(calibrator.names) != wanted:
-            raise ArticleIndexError(f"the calibrator must read exactly {sorted(wanted)}")
+        parts = {part for name in calibrator.names for part in name.split("*")} - {SCORE, *FEATURE_NAMES}
+        if parts:
+            raise ArticleIndexError(f"the calibrator reads unknown inputs: {sorted(parts)}")
         self.ranker, self.calibrator, self.trained_on = ranker, calibrator, trained_on
         self._columns = [FEATURE_NAMES.index(name) for name in ranker.names]
-        self._inputs = [FEATURE_NAMES.index(name) for name in calibrator.names if name != "ranking_score"]
-        self._score_position = calibrator.names.index("ranking_score")
 
     def rank(self, features: np.ndarray) -> np.ndarray:
         """Ranking score of each candidate (rows of `features`, columns `FEATURE_NAMES`)."""
@@ -74,7 +90,7 @@ class SecondStage:
         """Probability that each candidate answers the question, from its features and ranking score."""
         if not len(features):
             return np.zeros(0)
-        inputs = np.insert(features[:, self._inputs].astype(np.float64), self._score_position, scores, axis=1)
+        inputs = calibrator_inputs(features, scores, self.calibrator.names)
         return 1.0 / (1.0 + np.exp(-self.calibrator(inputs)))
 
     def to_json(self) -> dict[str, Any]:
