@@ -64,7 +64,7 @@ class IndexSettings(BaseSettings):
     max_article_bytes: int = Field(20_000_000, ge=1, description="Larger article files are skipped.")
     keep_versions: int = Field(3, ge=1, le=100, description="Published index versions kept on disk.")
     min_confidence: float = Field(
-        0.08,
+        0.06,
         ge=0.0,
         le=1.0,
         description="Quote a passage when the probability that it answers the question reaches this "

@@ -65,8 +65,8 @@ class SetData:
 def load_set(name: str, *, chat: Path | None = None) -> SquadSet:
     path, questions_from = SETS[name]
     squad = load_squad(path, questions_from=questions_from)
-    if chat is not None:
-        squad = replace(squad, questions=load_squad(chat).questions)
+    if chat is not None:  # same articles (same ids), retyped questions
+        squad = replace(squad, questions=load_squad(chat, name=Path(path).stem).questions)
     return squad
 
 

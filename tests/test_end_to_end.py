@@ -97,3 +97,12 @@ def test_run_with_a_mistyped_index_folder_is_a_sentence_and_creates_nothing(tmp_
     assert qa_bot(["run", "--index", str(typo)]) == 2
     assert "no index folder at" in capsys.readouterr().err
     assert not (tmp_path / "typo").exists()
+
+
+def test_answers_state_a_confidence_and_an_off_topic_question_is_declined(sample_index, capsys):
+    answer = _ask(capsys, sample_index, "Qu'est-ce que la Russie a demandé à la Chine ?")
+    assert 0.5 < answer["confidence"] <= 1.0
+    assert answer["passages"][0]["confidence"] == answer["confidence"]
+    off_topic = _ask(capsys, sample_index, "Quelle est la recette de la tarte tatin ?")
+    assert off_topic["answered"] is False and off_topic["passages"] == []
+    assert 0.0 <= off_topic["confidence"] < 0.06
