@@ -29,6 +29,9 @@ from index.evaluation.metrics import (
 from index.evaluation.squad import SquadSet, questions_in_part
 from index.search.retriever import Hit, Retriever
 
+# QA_MIN_CONFIDENCE values the report shows the answered/abstained trade-off at.
+TRADE_OFF_BARS = (0.02, 0.04, 0.06, 0.1, 0.15, 0.2, 0.3, 0.5)
+
 
 @dataclass(frozen=True)
 class ScoredPassage:
@@ -54,6 +57,7 @@ class EvalReport:
     calibrated: AbstentionRates
     calibration: Calibration
     recall_at: tuple[float, ...]
+    trade_off: tuple[AbstentionRates, ...] = ()  # the rates at a few bars (QA_MIN_CONFIDENCE values)
 
     def to_json(self) -> dict[str, Any]:
         m = self.metrics
@@ -85,6 +89,7 @@ class EvalReport:
                 ],
             },
             "recall_curve": [round(value, 4) for value in self.recall_at],
+            "trade_off": [_rates(rates) for rates in self.trade_off],
         }
 
 
@@ -119,6 +124,7 @@ def evaluate(
     calibrated = choose_threshold(answerable, unanswerable, min_answered=0.95)
     reliability = calibration(answerable + unanswerable, first_correct + [False] * len(unanswerable))
     curve = tuple(recall_curve([outcome.rank for outcome in outcomes], k))
+    trade_off = tuple(abstention_rates(answerable, unanswerable, bar) for bar in TRADE_OFF_BARS)
     return EvalReport(
         squad.name,
         part,
@@ -128,6 +134,7 @@ def evaluate(
         calibrated,
         reliability,
         curve,
+        trade_off,
     )
 
 
