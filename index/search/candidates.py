@@ -23,7 +23,6 @@ class Candidates:
     rows: np.ndarray
     features: np.ndarray
     query: QueryTerms
-    lexical_scores: np.ndarray  # BM25 of each row (0 when the keyword search did not propose it)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -64,6 +63,4 @@ def gather(
         sentence = np.asarray(passage, dtype=np.float32)
     query = QueryTerms.of(question, index.lexical, without)
     features = candidate_features(query, rows, passage, sentence, index.lexical)
-    bm25 = dict(lexical)
-    lexical_scores = np.array([bm25.get(int(row), 0.0) for row in rows], dtype=np.float32)
-    return Candidates(rows, features, query, lexical_scores)
+    return Candidates(rows, features, query)

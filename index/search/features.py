@@ -10,7 +10,6 @@ most, so a question about something absent from the articles matches little of i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,8 +84,3 @@ def candidate_features(
     out[:, 7] = float(query.idf[query.unseen].sum()) / total
     out[:, 8] = in_title @ weights
     return out
-
-
-def feature_rows(values: np.ndarray, names: Sequence[str]) -> list[dict[str, float]]:
-    """Features as dictionaries (for debugging and reports)."""
-    return [dict(zip(names, (float(v) for v in row), strict=True)) for row in values]
