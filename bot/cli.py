@@ -39,16 +39,22 @@ def _open(settings: BotSettings) -> Retriever:
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    """The `ask --json` object: the question, whether it was answered, and each quoted passage."""
+    """The `ask --json` object: the question, whether it was answered, and each quoted passage.
+
+    `confidence` is the calibrated probability that the first passage answers the question (given
+    also when the bot abstains); each passage's own `confidence` is the same for that passage.
+    """
     return {
         "question": answer.question,
         "answered": answer.answered,
+        "confidence": round(answer.confidence, 4),
         "index_version": answer.index_version,
         "seconds": round(answer.seconds, 4),
         "passages": [
             {
                 "text": hit.passage.text,
                 "score": round(hit.score, 4),
+                "confidence": round(hit.confidence, 4),
                 "start": hit.passage.start,
                 "end": hit.passage.end,
                 "highlights": [list(span) for span in hit.highlights],

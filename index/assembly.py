@@ -43,7 +43,7 @@ def build_options_from(settings: IndexSettings, *, strict: bool = False) -> Buil
 
 
 def retrieval_options_from(settings: IndexSettings) -> RetrievalOptions:
-    return RetrievalOptions(min_score=settings.min_score)
+    return RetrievalOptions(min_confidence=settings.min_confidence)
 
 
 def open_retriever(settings: IndexSettings, embedder: Embedder) -> Retriever:

@@ -63,11 +63,12 @@ class IndexSettings(BaseSettings):
     )
     max_article_bytes: int = Field(20_000_000, ge=1, description="Larger article files are skipped.")
     keep_versions: int = Field(3, ge=1, le=100, description="Published index versions kept on disk.")
-    min_score: float = Field(
-        0.25,
-        ge=-1.0,
-        le=2.0,
-        description="Base relevance bar; the bar rises with the keyword weight a question gets.",
+    min_confidence: float = Field(
+        0.06,
+        ge=0.0,
+        le=1.0,
+        description="Quote a passage when the probability that it answers the question reaches this "
+        "(higher: abstain more, answer less).",
     )
     collect_feedback: bool = Field(True, description="Store 👍/👎 and chosen passages (hashed user ids).")
     answer_max_age_days: float = Field(

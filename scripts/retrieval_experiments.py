@@ -25,6 +25,7 @@ from index.evaluation.squad import SquadQuestion, SquadSet, load_squad
 from index.ingest.passages import SplitSettings, split_article
 from index.records import Article, Passage
 from index.search.fusion import FusionSettings, blend_sentence_scores, fuse, lexical_weight_for
+from index.search.retriever import CANDIDATES
 from index.store.lexical import LexicalIndex
 from index.text.sentences import split_sentences
 from index.text.terms import TokenizerSettings
@@ -336,7 +337,7 @@ class Runner:
         corpus = self.corpus(dataset, config.unit)
         dense = self.dense_scores(dataset, config) if config.dense else None
         lexical = self.lexical(dataset, config) if config.lexical else None
-        depth = config.fusion_settings.candidates
+        depth = CANDIDATES
         ranks: list[int | None] = []
         answers: list[bool] = []
         latencies: list[float] = []
@@ -438,8 +439,8 @@ def latency_10k(datasets: dict[str, Dataset], questions: int = 300) -> str:
             passages @ query, max_by_owner(sentences @ query, sentence_owner, 10_000), 0.5
         )
         ranked = fuse(
-            top_rows(dense, settings.candidates),
-            lexical.search(text, settings.candidates),
+            top_rows(dense, CANDIDATES),
+            lexical.search(text, CANDIDATES),
             lexical_weight_for(lexical.coverage(text), settings),
         )
         _ = ranked[:10]

@@ -80,7 +80,7 @@ import bot.cli, bot.client, bot.runner
 from devtools.fake_embedder import FakeEmbedder
 from index import RetrievalOptions, Retriever, open_published
 
-retriever = Retriever(open_published(Path(sys.argv[1])), FakeEmbedder(), RetrievalOptions(min_score=0.0))
+retriever = Retriever(open_published(Path(sys.argv[1])), FakeEmbedder(), RetrievalOptions(min_confidence=0.0))
 answer = retriever.answer("Où le volcan est-il entré en éruption ?")
 loaded = [name for name in ("trafilatura", "lxml", "index.ingest.html_page", "index.build.pipeline",
                             "index.feeds.follow", "httpx", "feedparser") if name in sys.modules]

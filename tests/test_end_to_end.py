@@ -111,3 +111,12 @@ def test_chat_reads_a_follow_up_with_the_question_before_it(sample_index, monkey
     assert follow_up["follow_up_of"] == "Où Jake Sullivan a-t-il rencontré Yang Jiechi ?"
     assert follow_up["question"].startswith("Où Jake Sullivan") and follow_up["answered"] is True
     assert "refused" in refused
+
+
+def test_answers_state_a_confidence_and_an_off_topic_question_is_declined(sample_index, capsys):
+    answer = _ask(capsys, sample_index, "Qu'est-ce que la Russie a demandé à la Chine ?")
+    assert 0.5 < answer["confidence"] <= 1.0
+    assert answer["passages"][0]["confidence"] == answer["confidence"]
+    off_topic = _ask(capsys, sample_index, "Quelle est la recette de la tarte tatin ?")
+    assert off_topic["answered"] is False and off_topic["passages"] == []
+    assert 0.0 <= off_topic["confidence"] < 0.06

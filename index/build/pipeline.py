@@ -32,7 +32,7 @@ from index.records import Article, ArticleWarning, SkippedFile
 from index.store.layout import LEXICAL_DIR, PASSAGES_DB, PENDING_PREFIX, SENTENCE_SPOOL, VECTOR_SPOOL, VECTORS
 from index.store.lexical import LexicalIndex
 from index.store.manifest import Manifest, checksums, library_versions
-from index.store.passages_db import PassageDatabase, PassageTexts, PassageWriter
+from index.store.passages_db import PassageDatabase, PassageTexts, PassageWriter, passage_titles
 from index.store.vectors import RECALL_TARGET, VectorIndex, tune_search_depth
 from index.store.versions import IndexLocation
 
@@ -284,7 +284,8 @@ def _write_version(
     first_vector = np.array(vectors[0]) if len(vectors) else None
     del vectors
     texts = PassageTexts(build_dir / PASSAGES_DB)
-    LexicalIndex.build(texts).save(build_dir / LEXICAL_DIR)
+    titles = passage_titles(build_dir / PASSAGES_DB)
+    LexicalIndex.build(texts, titles=titles).save(build_dir / LEXICAL_DIR)
     (build_dir / VECTOR_SPOOL).unlink(missing_ok=True)
     Manifest(
         model=embedder.model_name,

@@ -13,8 +13,9 @@ from index.assembly import build_options_from, embedder_from, retrieval_options_
 from index.build.pipeline import rebuild
 from index.cli.app import Command
 from index.errors import ArticleIndexError
+from index.evaluation.plots import write_plots
 from index.evaluation.report import evaluate, report_text
-from index.evaluation.squad import load_squad
+from index.evaluation.squad import PARTS, load_squad
 from index.ingest.folder import load_articles
 from index.search.retriever import Retriever
 from index.settings import IndexSettings
@@ -29,6 +30,13 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--distractors", type=Path, help="a folder of extra articles to index too")
     parser.add_argument("--questions-from", type=Path, help="question texts by id from a parallel file")
     parser.add_argument("--limit", type=int, help="ask only the first N questions (quick runs)")
+    parser.add_argument(
+        "--part",
+        choices=PARTS,
+        default="all",
+        help="questions on articles at even (tuning) or odd (reporting) positions in the file, or all",
+    )
+    parser.add_argument("--plots", type=Path, help="write recall_at_k.png and reliability.png here")
     parser.add_argument(
         "--work-dir", type=Path, help="keep the evaluation index here, to rerun without re-embedding"
     )
@@ -61,9 +69,13 @@ def _eval(args: argparse.Namespace, settings: IndexSettings) -> int:
         rebuild(articles, index_dir, embedder, options, on_stage=lambda _: None, seed_cache=seed)
         retriever = Retriever(open_published(index_dir), embedder, retrieval_options_from(settings))
         try:
-            report = evaluate(squad, retriever, args.k, args.limit)
+            report = evaluate(squad, retriever, args.k, args.limit, args.part)
         finally:
             retriever.close()
+    if args.plots:
+        written = write_plots(report, args.plots)
+        if not args.json:
+            print("plots: " + ", ".join(str(path) for path in written), file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:

@@ -185,3 +185,52 @@ def choose_threshold(
     may_drop = answerable.size - int(np.ceil(min_answered * answerable.size))
     threshold = float(answerable[max(0, may_drop)])
     return abstention_rates(answerable_scores, unanswerable_scores, threshold)
+
+
+def recall_curve(ranks: Sequence[int | None], k: int) -> list[float]:
+    """Recall at 1..k: the share of questions whose first hit ranks at or above each depth."""
+    count = len(ranks) or 1
+    return [
+        sum(1 for rank in ranks if rank is not None and rank <= depth) / count for depth in range(1, k + 1)
+    ]
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """Questions whose stated confidence fell in [low, high): how sure we said, how often right."""
+
+    low: float
+    high: float
+    count: int
+    mean_confidence: float
+    accuracy: float
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How well stated confidences match how often the first passage really answers."""
+
+    bins: tuple[ReliabilityBin, ...]
+    expected_calibration_error: float
+    brier: float
+
+
+def calibration(confidences: Sequence[float], correct: Sequence[bool], bins: int = 10) -> Calibration:
+    """Reliability bins of equal width and the expected calibration error (count-weighted |gap|)."""
+    p = np.asarray(confidences, dtype=np.float64)
+    y = np.asarray(correct, dtype=np.float64)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    placed = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, bins - 1)
+    out: list[ReliabilityBin] = []
+    error = 0.0
+    for number in range(bins):
+        chosen = placed == number
+        count = int(chosen.sum())
+        if count == 0:
+            continue
+        mean, accuracy = float(p[chosen].mean()), float(y[chosen].mean())
+        out.append(ReliabilityBin(float(edges[number]), float(edges[number + 1]), count, mean, accuracy))
+        error += count * abs(mean - accuracy)
+    total = max(len(p), 1)
+    brier = float(np.mean((p - y) ** 2)) if len(p) else 0.0
+    return Calibration(tuple(out), error / total, brier)

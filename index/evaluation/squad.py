@@ -86,3 +86,18 @@ def replace_questions(squad: SquadSet, parallel: SquadSet) -> SquadSet:
         replace(question, text=texts[question.id]) for question in squad.questions if question.id in texts
     )
     return replace(squad, name=f"{parallel.name}->{squad.name}", questions=kept)
+
+
+PARTS = ("all", "tuning", "reporting")
+
+
+def questions_in_part(squad: SquadSet, part: str) -> tuple[SquadQuestion, ...]:
+    """The split rule, by article: articles at even positions in the file (0, 2, 4, ...) are the
+    tuning part (what the shipped second stage was fitted on), odd positions the reporting part."""
+    if part == "all":
+        return squad.questions
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {', '.join(PARTS)}")
+    wanted = 0 if part == "tuning" else 1
+    chosen = {article.id for number, article in enumerate(squad.articles) if number % 2 == wanted}
+    return tuple(question for question in squad.questions if question.article_id in chosen)

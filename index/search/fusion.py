@@ -1,9 +1,10 @@
 """Combining dense and keyword results: pure functions on `(row, score)` lists and arrays.
 
-The default is a weighted sum of the dense cosine and the keyword score divided by the query's
-best keyword score, with the keyword weight scaled by how many of the query's terms occur in the
-corpus at all (`coverage`): a question asked in another language than the articles finds almost
-none of its words, so BM25 would only add noise from names and numbers.
+The retriever uses `dedupe_overlapping`; it ranks with the second stage (`second_stage.py`). The
+weighted sum below is the first round's ranking, kept for `scripts/retrieval_experiments.py` and
+as the "before" row of `scripts/second_stage_experiments.py`: the dense cosine plus the keyword
+score divided by the query's best keyword score, the keyword weight scaled by how many of the
+query's terms occur in the corpus at all (`coverage`).
 """
 
 from __future__ import annotations

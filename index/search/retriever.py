@@ -1,4 +1,5 @@
-"""Question → ranked passages: dense and keyword search fused, near-duplicates dropped, abstention."""
+"""Question → ranked passages: candidates from dense and keyword search, a second stage that ranks
+them and says how likely each is to answer, near-duplicates dropped, abstention below a probability."""
 
 from __future__ import annotations
 
@@ -13,40 +14,37 @@ import numpy as np
 from index.embed.embedder import Embedder
 from index.records import Passage
 from index.search import fusion
+from index.search.candidates import gather
 from index.search.highlight import highlight_spans
+from index.search.second_stage import SecondStage, shipped_model
 from index.settings import DEFAULTS
 from index.store.loader import LoadedIndex
 from index.store.passages_db import ArticleInfo
 from index.store.vectors import RowSubset
+from index.text.chat import expand_chat
 
-# The bot answers when the best fused score reaches min_score + KEYWORD_SLOPE * (the keyword weight
-# this question got). Keyword scores are normalised by the question's best one, so they inflate the
-# fused score of any question in the articles' language: the bar rises with them. Both numbers were
-# fitted on PIAF and XQuAD (answer ≥ 95% of answerable questions in every set, abstain on as many
-# questions as possible once their article is removed); see docs/retrieval.md.
-KEYWORD_SLOPE = 0.7
-# Candidates taken from each of the dense and keyword searches before fusion.
+# Candidates taken from each of the dense and keyword searches before the second stage.
 CANDIDATES = 50
-# Dense score = (1 - w) * passage cosine + w * best sentence cosine, when sentences are indexed.
-SENTENCE_WEIGHT = 0.5
 # Sets of collections whose rows are kept ready for restricted search (a few channels' mappings).
 _SUBSETS_KEPT = 4
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One quoted passage with its relevance and the sentences that best answer the question."""
+    """One quoted passage: its ranking score, the probability that it answers the question, and the
+    sentences that best answer it."""
 
     row: int
     passage: Passage
     article: ArticleInfo
-    score: float
+    score: float  # ranking score (log-odds, comparable within one question only)
     highlights: tuple[tuple[int, int], ...] = ()
+    confidence: float = 0.0  # calibrated probability that this passage answers the question (0..1)
 
 
 @dataclass(frozen=True)
 class Answer:
-    """What the bot shows: the passages, or an abstention when none is relevant enough."""
+    """What the bot shows: the passages, or an abstention when none is likely enough to answer."""
 
     question: str
     hits: list[Hit]
@@ -54,18 +52,18 @@ class Answer:
     index_version: str
     seconds: float
     offset: int = 0
-    threshold: float = DEFAULTS.min_score
+    threshold: float = DEFAULTS.min_confidence  # the probability a passage needs to be quoted
+    confidence: float = 0.0  # probability that the first passage answers (also when abstaining)
 
 
 @dataclass(frozen=True)
 class RetrievalOptions:
     """Knobs of the ranking; the defaults are the measured configuration."""
 
-    min_score: float = DEFAULTS.min_score
-    keyword_slope: float = KEYWORD_SLOPE
+    min_confidence: float = DEFAULTS.min_confidence
     candidates: int = CANDIDATES
-    fusion: fusion.FusionSettings = field(default_factory=fusion.FusionSettings)
-    sentence_weight: float = SENTENCE_WEIGHT
+    model: SecondStage = field(default_factory=shipped_model)
+    expand_chat: bool = True
 
 
 class Retriever:
@@ -86,27 +84,36 @@ class Retriever:
         return self.index.version
 
     def search(
-        self, question: str, k: int = 5, *, offset: int = 0, collections: Collection[str] | None = None
+        self,
+        question: str,
+        k: int = 5,
+        *,
+        offset: int = 0,
+        collections: Collection[str] | None = None,
+        without: np.ndarray | None = None,
     ) -> list[Hit]:
-        """The passages ranked offset..offset+k for a question, best first, without overlapping windows."""
+        """The passages ranked offset..offset+k for a question, best first, without overlapping windows.
+
+        `without` (sorted rows) searches as if those passages were not indexed (evaluation only).
+        """
         wanted = offset + k
         pool = max(self.options.candidates, wanted * 4)
         subset = self._subset(collections) if collections else None
-        query_vector = self.embedder.embed_queries([question])[0]
-        dense = self.index.vectors.search(query_vector, pool, subset)
-        lexical = self.index.lexical.search(question, pool, subset.rows if subset is not None else None)
-        dense = self._blend_sentences(query_vector, dense, lexical)
-        coverage = self.index.lexical.coverage(question)
-        weight = fusion.lexical_weight_for(coverage, self.options.fusion)
-        ranked = fusion.fuse(dense, lexical, weight)
-        stored = self.index.database.passages([row for row, _ in ranked[:pool]])
+        asked = expand_chat(question) if self.options.expand_chat else question
+        query_vector = self.embedder.embed_queries([asked])[0]
+        found = gather(self.index, asked, query_vector, pool, subset, without=without)
+        model = self.options.model
+        scores = model.rank(found.features)
+        confidence = model.confidence(found.features, scores)
+        order = sorted(range(len(found)), key=lambda i: (-scores[i], int(found.rows[i])))[:pool]
+        stored = self.index.database.passages([int(found.rows[i]) for i in order])
         candidates = [
-            Hit(row, item.passage, item.article, score)
-            for row, score in ranked[:pool]
-            if (item := stored.get(row)) is not None
+            Hit(row, item.passage, item.article, float(scores[i]), confidence=float(confidence[i]))
+            for i in order
+            if (item := stored.get(row := int(found.rows[i]))) is not None
         ]
         hits = fusion.dedupe_overlapping(candidates, span=_span)[:wanted]
-        return [self._with_highlights(hit, question, query_vector) for hit in hits[offset:wanted]]
+        return [self._with_highlights(hit, asked, query_vector) for hit in hits[offset:wanted]]
 
     def _subset(self, collections: Collection[str]) -> RowSubset:
         """The rows of these collections, prepared for restricted search (kept for reuse)."""
@@ -124,38 +131,22 @@ class Retriever:
                 self._subsets.popitem(last=False)
         return subset
 
-    def _blend_sentences(
-        self, query: np.ndarray, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]
-    ) -> list[tuple[int, float]]:
-        """Score every candidate by its passage and its best sentence (exact, not the ANN estimate)."""
-        sentences = self.index.sentences
-        if sentences is None:
-            return dense
-        rows = list(dict.fromkeys([row for row, _ in dense] + [row for row, _ in lexical]))
-        passage = self.index.vectors.scores_for(query, rows)
-        best = sentences.best(query, rows)
-        best_sentence = np.array(
-            [best.get(row, (float(p), 0))[0] for row, p in zip(rows, passage, strict=True)], dtype=np.float32
-        )
-        blended = fusion.blend_sentence_scores(passage, best_sentence, self.options.sentence_weight)
-        return sorted(zip(rows, blended.tolist(), strict=True), key=lambda item: (-item[1], item[0]))
-
     def _with_highlights(self, hit: Hit, question: str, query: np.ndarray) -> Hit:
         sentences = self.index.sentences
         scores = sentences.scores(query, hit.row) if sentences is not None else None
         spans = highlight_spans(question, hit.passage.text, None if scores is None else scores.tolist())
         shifted = tuple((hit.passage.start + s, hit.passage.start + e) for s, e in spans)
-        return Hit(hit.row, hit.passage, hit.article, hit.score, shifted)
+        return Hit(hit.row, hit.passage, hit.article, hit.score, shifted, hit.confidence)
 
     def answer(
         self, question: str, k: int = 3, *, offset: int = 0, collections: Collection[str] | None = None
     ) -> Answer:
-        """Search and decide whether anything is relevant enough to quote."""
+        """Search, then quote the passages likely enough to answer (`min_confidence`), or abstain."""
         started = time.perf_counter()
         hits = self.search(question, k, offset=offset, collections=collections)
-        threshold = self.threshold_for(question)
-        # Later pages obey the same threshold: "more passages" must not turn into noise.
-        confident = [hit for hit in hits if hit.score >= threshold]
+        bar = self.options.min_confidence
+        # Later pages obey the same bar: "more passages" must not turn into noise.
+        confident = [hit for hit in hits if hit.confidence >= bar]
         return Answer(
             question=question,
             hits=confident,
@@ -163,14 +154,9 @@ class Retriever:
             index_version=self.version,
             seconds=time.perf_counter() - started,
             offset=offset,
-            threshold=threshold,
+            threshold=bar,
+            confidence=hits[0].confidence if hits else 0.0,
         )
-
-    def threshold_for(self, question: str) -> float:
-        """The score a passage needs to be quoted for this question (see KEYWORD_SLOPE)."""
-        coverage = self.index.lexical.coverage(question)
-        keyword_weight = fusion.lexical_weight_for(coverage, self.options.fusion)
-        return self.options.min_score + self.options.keyword_slope * keyword_weight
 
     def close(self) -> None:
         self.index.close()

@@ -145,6 +145,18 @@ class PassageTexts(Sequence[str]):
                     yield text
 
 
+def passage_titles(path: Path) -> Iterator[str]:
+    """Each passage's article title in row order, streamed (for the keyword index's title field)."""
+    with closing(_read_only(path)) as connection:
+        cursor = connection.execute(
+            "SELECT articles.title FROM passages JOIN articles ON articles.id = passages.article_id "
+            "ORDER BY passages.row"
+        )
+        while batch := cursor.fetchmany(4096):
+            for (title,) in batch:
+                yield title
+
+
 def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
@@ -205,6 +217,14 @@ class PassageDatabase:
         )
         with self._lock:
             return [record[0] for record in self._connection.execute(query, names)]
+
+    def rows_of_article(self, article_id: str) -> list[int]:
+        """The rows of one article's passages, in order."""
+        with self._lock:
+            records = self._connection.execute(
+                "SELECT row FROM passages WHERE article_id = ? ORDER BY row", (article_id,)
+            ).fetchall()
+        return [record[0] for record in records]
 
     def count(self) -> tuple[int, int]:
         with self._lock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -28,6 +29,10 @@ def fold_accents(text: str) -> str:
     """Lower-case and strip diacritics: 'Élysée' → 'elysee' (œ/æ ligatures expanded)."""
     decomposed = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe").replace("æ", "ae"))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+# Endings a French word typed without accents most often lost them from (longest first).
+_ACCENTED_ENDINGS = (("ees", "ées"), ("ee", "ée"), ("eres", "ères"), ("ere", "ère"), ("es", "és"), ("e", "é"))
 
 
 @lru_cache(maxsize=8)
@@ -73,8 +78,13 @@ class LexicalTokenizer:
 
             self._stem = Stemmer.Stemmer(self.settings.stemmer).stemWord
 
-    def terms(self, text: str) -> list[str]:
-        """The index terms of one text, in order (repeats kept: BM25 counts them)."""
+    def terms(self, text: str, known: Callable[[str], bool] | None = None) -> list[str]:
+        """The index terms of one text, in order (repeats kept: BM25 counts them).
+
+        With `known` (a question's terms, checked against an index), a word typed without accents
+        whose term the index lacks is tried with an accented French ending ("surnommee" →
+        "surnommée"): the stemmer reads accented endings, so the unaccented form stems differently.
+        """
         out: list[str] = []
         cache = self._cache
         for word in _WORD.findall(text.lower()):
@@ -83,8 +93,22 @@ class LexicalTokenizer:
                 term = self._term(word)
                 if len(cache) < 500_000:
                     cache[word] = term
+            if term is not None and known is not None and not known(term):
+                term = next((t for t in self._accented_terms(word) if known(t)), term)
             if term is not None:
                 out.append(term)
+        return out
+
+    def _accented_terms(self, word: str) -> list[str]:
+        """Terms of the word with its unaccented French ending accented: -e, -es, -ee, -ees → é..."""
+        if self._stem is None or not word.isascii():
+            return []
+        out = []
+        for plain, accented in _ACCENTED_ENDINGS:
+            if word.endswith(plain) and len(word) > len(plain) + 2:
+                term = self._term(word[: -len(plain)] + accented)
+                if term is not None:
+                    out.append(term)
         return out
 
     def _term(self, word: str) -> str | None:

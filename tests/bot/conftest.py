@@ -51,9 +51,9 @@ def index_dir(articles_dir: Path, tmp_path: Path) -> Path:
     return tmp_path / "index"
 
 
-def live_index(index_dir: Path, embedder: FakeEmbedder, min_score: float = 0.2) -> LiveIndex:
+def live_index(index_dir: Path, embedder: FakeEmbedder, min_confidence: float = 0.06) -> LiveIndex:
     """The live index a bot with these settings serves, for tests that drive it without Discord."""
-    settings = BotSettings(_env_file=None, index_dir=index_dir, min_score=min_score)  # type: ignore[call-arg]
+    settings = BotSettings(_env_file=None, index_dir=index_dir, min_confidence=min_confidence)  # type: ignore[call-arg]
     return live_index_from(settings, embedder)
 
 
@@ -71,7 +71,7 @@ StartBot = Callable[..., contextlib.AbstractAsyncContextManager[Any]]
 
 
 # What the bot tests share: two passages an answer, a low bar (the fake embedder scores low).
-TEST_SETTINGS: dict[str, Any] = {"min_score": 0.2, "passages_per_answer": 2}
+TEST_SETTINGS: dict[str, Any] = {"min_confidence": 0.06, "passages_per_answer": 2}
 
 
 def _starter(index_dir: Path) -> Callable[..., contextlib.AbstractAsyncContextManager[Any]]:

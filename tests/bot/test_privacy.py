@@ -82,7 +82,7 @@ async def test_answers_older_than_the_retention_are_deleted_with_their_votes(ind
 
 async def test_with_collection_off_no_question_reaches_the_disk_but_buttons_still_page(index_dir) -> None:
     settings = BotSettings(_env_file=None, index_dir=index_dir, collect_feedback=False)  # type: ignore[call-arg]
-    live = live_index(index_dir, FakeEmbedder(), min_score=-1.0)
+    live = live_index(index_dir, FakeEmbedder(), min_confidence=0.0)
     await live.reload()
     answer_log = answer_log_from(settings)
     flow = AnswerFlow(live, answer_log, 1)

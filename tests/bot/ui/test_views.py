@@ -40,7 +40,7 @@ async def _answer(emulator, user, question: str) -> dict:
 
 async def test_more_passages_edits_the_askers_answer_with_new_passages(emulator, start_bot):
     asker = emulator.add_user("lena")
-    async with start_bot(passages_per_answer=1, min_score=-1.0):
+    async with start_bot(passages_per_answer=1, min_confidence=0.0):
         answer = await _answer(emulator, asker, "volcan Hekla éruption Islande")
         first = _quotes(answer)
         record = await emulator.click_button(int(answer["id"]), _button(answer, "qa:more:"), asker)
@@ -54,7 +54,7 @@ async def test_more_passages_edits_the_askers_answer_with_new_passages(emulator,
 
 async def test_more_passages_for_someone_else_is_private(emulator, start_bot):
     asker, other = emulator.add_user("mia"), emulator.add_user("noe")
-    async with start_bot(passages_per_answer=1, min_score=-1.0):
+    async with start_bot(passages_per_answer=1, min_confidence=0.0):
         answer = await _answer(emulator, asker, "volcan Hekla éruption Islande")
         await emulator.click_button(int(answer["id"]), _button(answer, "qa:more:"), other)
         private = await emulator.wait_for_message(
@@ -145,7 +145,7 @@ async def test_channel_mapped_to_a_collection_never_quotes_another(
     rebuild(articles, index, FakeEmbedder())
     asker = emulator.add_user("sam")
     mapping = {emulator.channel_id: ["culture"]}
-    async with start_bot(index=index, channel_collections=mapping, passages_per_answer=2, min_score=-1.0):
+    async with start_bot(index=index, channel_collections=mapping, passages_per_answer=2, min_confidence=0.0):
         answer = await _answer(emulator, asker, "match de rugby à Toulouse score")
     assert "opéra de Toulouse" in _quotes(answer)
     assert "rugby" not in _quotes(answer).lower()

@@ -52,7 +52,7 @@ def _articles(folder: Path, count: int, seed: int) -> Path:
 
 
 def _answers(index_dir: Path) -> bool:
-    retriever = Retriever(open_published(index_dir), FakeEmbedder(), RetrievalOptions(min_score=-1.0))
+    retriever = Retriever(open_published(index_dir), FakeEmbedder(), RetrievalOptions(min_confidence=0.0))
     try:
         return bool(retriever.search("volcan Hekla", 3))
     finally:

@@ -40,7 +40,7 @@ ELECTION = "Élections municipales\n\nLe maire sortant a été réélu avec une 
 
 
 def _search(index_dir: Path, embedder: FakeEmbedder, question: str) -> list[str]:
-    retriever = Retriever(open_published(index_dir), embedder, RetrievalOptions(min_score=0.0))
+    retriever = Retriever(open_published(index_dir), embedder, RetrievalOptions(min_confidence=0.0))
     try:
         return [hit.article.id for hit in retriever.search(question, k=3)]
     finally:

@@ -25,7 +25,7 @@ TRAIN = "Grève des trains\n\nLes conducteurs de train sont en grève depuis lun
 
 
 def _answers(index_dir: Path, question: str) -> str:
-    retriever = Retriever(open_published(index_dir), FakeEmbedder(), RetrievalOptions(min_score=0.0))
+    retriever = Retriever(open_published(index_dir), FakeEmbedder(), RetrievalOptions(min_confidence=0.0))
     try:
         return retriever.search(question, k=1)[0].article.id
     finally:

@@ -138,3 +138,25 @@ def test_top_scores_without_gold_ignores_the_gold_article(squad_file: Path) -> N
         return [Hit(gold.id, 0, 5, "Paris", 0.9), Hit(other.id, 0, 6, "Berlin", 0.4)]
 
     assert top_scores_without_gold(search, squad.questions[:1]) == [0.4]
+
+
+def test_calibration_bins_and_error_match_hand_counts() -> None:
+    from index.evaluation.metrics import calibration, recall_curve
+
+    result = calibration([0.05, 0.05, 0.95, 0.95], [False, False, True, False], bins=10)
+    assert [(b.count, b.accuracy) for b in result.bins] == [(2, 0.0), (2, 0.5)]
+    assert result.expected_calibration_error == pytest.approx((2 * 0.05 + 2 * 0.45) / 4)
+    assert recall_curve([1, 3, None, 2], 3) == [0.25, 0.5, 0.75]
+
+
+def test_the_split_rule_is_by_article_position(tmp_path) -> None:
+    from index.evaluation.squad import questions_in_part
+
+    qas = [[{"id": f"q{n}", "question": "?"}] for n in range(5)]
+    data = [{"title": f"T{n}", "paragraphs": [{"context": f"Texte {n}.", "qas": qas[n]}]} for n in range(5)]
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps({"data": data}), encoding="utf-8")
+    squad = load_squad(path)
+    assert [q.id for q in questions_in_part(squad, "tuning")] == ["q0", "q2", "q4"]
+    assert [q.id for q in questions_in_part(squad, "reporting")] == ["q1", "q3"]
+    assert len(questions_in_part(squad, "all")) == 5

@@ -74,7 +74,7 @@ def index_dir(write_articles, tmp_path: Path, fake_embedder: FakeEmbedder) -> Pa
 
 @pytest.fixture
 def retriever(index_dir: Path, fake_embedder: FakeEmbedder) -> Iterator[Retriever]:
-    quote_everything = RetrievalOptions(min_score=-1.0)
+    quote_everything = RetrievalOptions(min_confidence=0.0)
     searcher = Retriever(open_published(index_dir), fake_embedder, quote_everything)
     yield searcher
     searcher.close()

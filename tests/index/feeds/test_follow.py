@@ -43,7 +43,7 @@ class Round:
 
     def ask(self, question: str) -> list[str]:
         loaded = open_published(self.index)
-        retriever = Retriever(loaded, self.embedder, RetrievalOptions(min_score=0.0))
+        retriever = Retriever(loaded, self.embedder, RetrievalOptions(min_confidence=0.0))
         try:
             return [hit.article.title for hit in retriever.answer(question, k=3).hits]
         finally:

@@ -51,10 +51,34 @@ def test_collections_restrict_the_search(write_articles, tmp_path, fake_embedder
     assert [h.article.id for h in culture] == ["culture/theatre.txt"]
 
 
-def test_the_bar_rises_with_the_keyword_weight_of_the_question(write_articles, tmp_path):
+def test_hits_carry_a_probability_and_the_answer_abstains_below_the_bar(write_articles, tmp_path):
     embedder = FakeEmbedder()
     rebuild(write_articles({"port.txt": HARBOUR}), tmp_path / "index", embedder)
-    retriever = _retriever(tmp_path / "index", embedder, min_score=0.25, keyword_slope=0.7)
+    strict = _retriever(tmp_path / "index", embedder, min_confidence=0.999)
+    lenient = _retriever(tmp_path / "index", embedder, min_confidence=0.0)
 
-    assert retriever.threshold_for("cargo port Brest") == 0.25 + 0.7 * 0.5  # every word in the corpus
-    assert retriever.threshold_for("volcano eruption Iceland") == 0.25  # none: no keyword weight
+    hits = lenient.search("cargo entré au port de Brest", k=3)
+    assert all(0.0 <= hit.confidence <= 1.0 for hit in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    answered = lenient.answer("cargo entré au port de Brest")
+    assert answered.answered and answered.confidence == answered.hits[0].confidence
+    refused = strict.answer("volcano eruption Iceland")
+    assert not refused.answered and refused.hits == [] and 0.0 <= refused.confidence < 0.999
+    assert refused.threshold == 0.999
+
+
+def test_a_question_about_the_articles_is_surer_than_one_about_nothing_there(write_articles, tmp_path):
+    embedder = FakeEmbedder()
+    rebuild(write_articles({"port.txt": HARBOUR}), tmp_path / "index", embedder)
+    retriever = _retriever(tmp_path / "index", embedder)
+
+    assert retriever.answer("cargo port Brest").confidence > retriever.answer("volcan Islande").confidence
+
+
+def test_chat_abbreviations_are_written_out_before_searching(write_articles, tmp_path):
+    embedder = FakeEmbedder()
+    text = "Le procès\n\nPourquoi l'adolescent a-t-il été écroué ? Parce qu'il avait volé un vélo."
+    rebuild(write_articles({"proces.txt": text, "port.txt": HARBOUR}), tmp_path / "index", embedder)
+    retriever = _retriever(tmp_path / "index", embedder)
+
+    assert retriever.search("pk l'ado a ete ecroue", k=1)[0].article.id == "proces.txt"

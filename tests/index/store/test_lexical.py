@@ -86,3 +86,23 @@ def test_search_within_rows_keeps_only_those_rows() -> None:
     index = LexicalIndex.build(["le volcan Hekla", "la grève des trains", "le volcan Etna", "un volcan"])
     assert sorted(row for row, _ in index.search("volcan", 10, np.array([1, 2, 3]))) == [2, 3]
     assert index.search("volcan", 10, np.array([1])) == []
+
+
+def test_title_field_and_per_term_scores_survive_a_round_trip(tmp_path: Path) -> None:
+    titles = ["Évry", "Élections", "Incendies", "Amazonie"]
+    index = LexicalIndex.build(PASSAGES, titles=titles)
+    rows = np.arange(len(PASSAGES))
+    terms = index.query_terms("Amazonie incendies forêt")
+    held = index.title_holds(terms, rows)
+    assert held[3].tolist() == [1.0, 0.0, 0.0] and held[:3, 0].sum() == 0  # "amazon" is only a title
+    assert np.allclose(index.term_scores(terms, rows).sum(axis=1), index.scores("Amazonie incendies forêt"))
+    assert index.coverage("Amazonie") == 0.0  # titles do not count: a foreign headline would
+    index.save(tmp_path / "lexical")
+    loaded = LexicalIndex.load(tmp_path / "lexical")
+    assert (loaded.title_holds(terms, rows) == held).all()
+
+
+def test_idf_is_highest_for_a_term_no_passage_holds() -> None:
+    index = LexicalIndex.build(PASSAGES)
+    idf = index.idf(["electionmunicipal", *index.query_terms("élections")])
+    assert idf[0] == pytest.approx(index.unseen_idf) and idf[0] > idf[1] > 0

@@ -119,7 +119,7 @@ def test_a_restricted_search_never_asks_for_every_row(monkeypatch, write_article
     }
     rebuild(write_articles(files), tmp_path / "index", FakeEmbedder())
     retriever = Retriever(
-        open_published(tmp_path / "index"), FakeEmbedder(), RetrievalOptions(min_score=-1.0)
+        open_published(tmp_path / "index"), FakeEmbedder(), RetrievalOptions(min_confidence=0.0)
     )
     asked: list[int] = []
     search = VectorIndex.search
