@@ -177,7 +177,7 @@ class AnswerFlow:
             "answer_id": answer_id,
             "answered": answer.answered,
             "passages": len(answer.hits),
-            "top_score": round(answer.hits[0].score, 4) if answer.hits else None,
+            "confidence": round(answer.confidence, 4),  # also when the bot declined
             "seconds": round(answer.seconds, 4),
             "index_version": answer.index_version,
             "collections": list(collections),

@@ -1,5 +1,6 @@
 """Train the second stage (ranker and calibrator) and write `index/search/second_stage.json`.
 
+    .venv/bin/pip install -e ".[train]"   # scikit-learn
     .venv/bin/python -m scripts.train_second_stage [--no-write]
 
 Deterministic: the data come from the product's own index and candidate code

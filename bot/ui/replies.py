@@ -32,7 +32,7 @@ EMBEDS_PER_MESSAGE = 10
 ELLIPSIS = "…"
 EMPTY_QUOTE_LINE = "\u200b"
 _QUOTE_BUDGET = 1500
-# A card's footer (date, source, relevance) is plain text; beyond this it says nothing more useful.
+# A card's footer (outlet, date, confidence) is plain text; beyond this it says nothing more useful.
 FOOTER_BUDGET = 300
 # A link written in an article is shown, never clickable: nobody vetted where it leads.
 _URL_IN_TEXT = re.compile(r"(?i)\b(?:https?|ftp|file|javascript|data):[^\s<>\"'`]+|\bwww\.[^\s<>\"'`]+")
@@ -171,13 +171,19 @@ def _bold(text: str) -> str:
     return "\n".join(f"**{escape_text(line.strip())}**" if line.strip() else line for line in lines)
 
 
-def confidence_level(score: float, threshold: float) -> str:
-    """How sure the bot is, from how far the best score clears the question's threshold."""
-    if score >= threshold + 0.25:
-        return "high"
-    if score >= threshold + 0.1:
-        return "medium"
-    return "low"
+# Bands of the calibrated confidence, from PIAF's reliability curve: the first passage answers
+# about 80% of the time above 0.7, about half the time between 0.3 and 0.7, rarely below.
+CONFIDENCE_BANDS = ((0.7, "high"), (0.3, "medium"), (0.0, "low"))
+
+
+def confidence_level(confidence: float) -> str:
+    """ "high", "medium" or "low": how often a passage this confident answers the question."""
+    return next(band for floor, band in CONFIDENCE_BANDS if confidence >= floor)
+
+
+def percent(value: float, locale: str | None) -> str:
+    """ "82 %" in French, "82%" in English."""
+    return text("percent", locale, value=round(100 * max(0.0, min(1.0, value))))
 
 
 def card_title(number: int, title: str) -> str:
@@ -199,11 +205,12 @@ def outlet(article: ArticleInfo) -> str:
 
 def card_footer(hit: Hit, locale: str | None = None) -> str:
     """Where the quote comes from, as plain text (Discord shows footers without markdown): the outlet,
-    the publication date as people write it, and how relevant the passage is, in the reader's words."""
+    the publication date as people write it, and how likely the passage is to answer, in the reader's
+    words."""
     details = [
         outlet(hit.article),
         format_date(hit.article.date, locale),
-        text("relevance", locale, score=hit.score),
+        text("passage_confidence", locale, percent=percent(hit.confidence, locale)),
     ]
     return trim_to_sentence(" · ".join(" ".join(part.split()) for part in details if part), FOOTER_BUDGET)
 
@@ -236,9 +243,11 @@ def answer_reply(
     if not answer.answered or not answer.hits:
         return Reply(follows + text("no_answer", locale))
     hits = answer.hits[:EMBEDS_PER_MESSAGE]
-    best = hits[0].score
-    confidence = text(f"confidence_{confidence_level(best, answer.threshold)}", locale)
-    header = follows + text("answer_header", locale, count=len(hits), confidence=confidence, score=best)
+    best = hits[0].confidence
+    band = text(f"confidence_{confidence_level(best)}", locale)
+    header = follows + text(
+        "answer_header", locale, count=len(hits), confidence=band, percent=percent(best, locale)
+    )
     header += _newest_quote(hits, today or date.today(), locale)
     room = EMBEDS_TOTAL_LIMIT // len(hits)
     cards = [

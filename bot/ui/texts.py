@@ -24,7 +24,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "no_answer": "I found no passage in the articles that answers this well enough to quote. "
         "Try other words, or ask about a topic the articles cover (`/sources` lists them).",
         "answer_header": "{count} passage(s) quoted word for word from the articles · confidence: "
-        "{confidence} ({score:.2f})",
+        "{confidence} ({percent})",
         "confidence_high": "high",
         "confidence_medium": "medium",
         "confidence_low": "low",
@@ -35,7 +35,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sources_header": "{count} article(s) indexed · page {page} of {pages}",
         "sources_empty": "No articles are indexed yet.",
         "passages_count": "{count} passages",
-        "relevance": "relevance {score:.2f}",
+        "passage_confidence": "confidence {percent}",
+        "percent": "{value}%",
         "reload_denied": "Only the bot's owners can reload the index (it changes it for every server).",
         "role_mention_unreadable": "I can't read a message that only mentions my role: mention me "
         "(@{bot}) or use /ask.",
@@ -73,7 +74,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "newest_quote": "citation la plus récente : {age}",
         "no_answer": "Je n'ai trouvé aucun passage des articles qui réponde assez bien pour le citer. "
         "Essayez d'autres mots, ou un sujet couvert par les articles (`/sources` les liste).",
-        "answer_header": "{count} passage(s) cité(s) mot pour mot · confiance : {confidence} ({score:.2f})",
+        "answer_header": "{count} passage(s) cité(s) mot pour mot · confiance : {confidence} ({percent})",
         "confidence_high": "élevée",
         "confidence_medium": "moyenne",
         "confidence_low": "faible",
@@ -84,7 +85,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sources_header": "{count} article(s) indexé(s) · page {page} sur {pages}",
         "sources_empty": "Aucun article n'est encore indexé.",
         "passages_count": "{count} passages",
-        "relevance": "pertinence {score:.2f}",
+        "passage_confidence": "confiance {percent}",
+        "percent": "{value} %",
         "reload_denied": "Seuls les propriétaires du bot peuvent recharger l'index "
         "(il change pour tous les serveurs).",
         "role_mention_unreadable": "Je ne peux pas lire un message qui mentionne seulement mon rôle : "

@@ -24,10 +24,11 @@ from index.store.passages_db import ArticleInfo
 
 
 def _hit(
-    text: str, score: float = 0.8, highlights=(), title="Titre", url=None, date="2022-03-14", source=None
+    text: str, confidence: float = 0.8, highlights=(), title="Titre", url=None, date="2022-03-14", source=None
 ) -> Hit:
     article = ArticleInfo("a.txt", title, "a.txt", url, date, source, "", "h")
-    return Hit(0, Passage("a.txt", 0, 100, 100 + len(text), text), article, score, tuple(highlights))
+    passage = Passage("a.txt", 0, 100, 100 + len(text), text)
+    return Hit(0, passage, article, score=2.0, highlights=tuple(highlights), confidence=confidence)
 
 
 def _answer(*hits: Hit, answered: bool = True) -> Answer:
@@ -75,11 +76,11 @@ def test_reply_fits_discord_limits_with_huge_passages():
 
 
 def test_reply_shows_title_date_link_and_confidence():
-    reply = answer_reply(_answer(_hit("Texte cité.", 0.9, url="https://news.example/a")))
-    assert "confidence: high (0.90)" in reply.content
+    reply = answer_reply(_answer(_hit("Texte cité.", 0.82, url="https://news.example/a")))
+    assert "confidence: high (82%)" in reply.content
     card = reply.cards[0]
     assert card.title == "[1] Titre" and card.url == "https://news.example/a"
-    assert card.footer == "news.example · 14 March 2022 · relevance 0.90"  # outlet (the link's site), date
+    assert card.footer == "news.example · 14 March 2022 · confidence 82%"  # outlet (the link's site), date
     assert card.quote == "> Texte cité."
 
 
@@ -91,10 +92,18 @@ def test_abstention_says_so_instead_of_quoting():
 
 def test_french_locale_gets_french_words():
     reply = answer_reply(_answer(_hit("Texte.", 0.9)), locale="fr")
-    assert "confiance : élevée" in reply.content
+    assert "confiance : élevée (90 %)" in reply.content
+    assert reply.cards[0].footer == "a.txt · 14 mars 2022 · confiance 90 %"  # the file only when nothing else
+
+
+@pytest.mark.parametrize(
+    ("confidence", "band"), [(0.06, "low"), (0.29, "low"), (0.3, "medium"), (0.7, "high")]
+)
+def test_the_confidence_band_follows_how_often_such_a_passage_answers(confidence, band):
     assert (
-        reply.cards[0].footer == "a.txt · 14 mars 2022 · pertinence 0.90"
-    )  # the file only when nothing else
+        f"confidence: {band} ({round(confidence * 100)}%)"
+        in answer_reply(_answer(_hit("T.", confidence))).content
+    )
 
 
 @pytest.mark.parametrize("text", ["@everyone regardez", "<@123> et <@&456>"])
