@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import time
 from collections import Counter
@@ -57,6 +58,8 @@ KINDS = ("refinement", "continuation", "control")
 LANGUAGES = ("fr", "en")
 # Ranks are read down to 10 (MRR@10); "favoured" reorders within this many candidates.
 DEPTH = 10
+# PIAF shuffled: each question comes after one on another article, as when a chat changes subject.
+SHUFFLE_SEED = 20240601
 # The bot quotes this many passages; the articles among them are what a turn remembers.
 QUOTED = 3
 
@@ -274,9 +277,15 @@ def summarise_pairs(outcomes: Sequence[PairOutcome]) -> dict[str, Any]:
 
 
 def run_chat(
-    retriever: Retriever, questions: Sequence[SquadQuestion], progress: Callable[[int], None]
+    retriever: Retriever,
+    questions: Sequence[SquadQuestion],
+    plain: dict[str, list[Hit]],
+    progress: Callable[[int], None],
 ) -> dict[str, Any]:
-    """Each question asked alone, and as read after the question before it (whatever its article)."""
+    """Each question asked alone, and as read after the question before it (whatever its article).
+
+    `plain` keeps each question's own hits by id, so a second order costs only the follow-ups' searches.
+    """
     alone: list[int | None] = []
     memory: list[int | None] = []
     favour: list[int | None] = []
@@ -285,7 +294,9 @@ def run_chat(
     previous: Turn | None = None
     previous_article = ""
     for number, question in enumerate(questions):
-        hits = retriever.search(question.text, DEPTH)
+        if question.id not in plain:
+            plain[question.id] = retriever.search(question.text, DEPTH)
+        hits = plain[question.id]
         reading = read_question(question.text, previous)
         read_hits = hits if reading.query == question.text else retriever.search(reading.query, DEPTH)
         alone.append(rank_of(hits, question))
@@ -365,23 +376,32 @@ def report_text(result: dict[str, Any]) -> str:
     if misses:
         lines += ["", "Follow-ups missed in the top 5 with memory:"]
         lines += [f"  {p['id']} ({p['kind']}, read as {p['read_as']}): {p['query']!r}" for p in misses]
-    chat = result.get("piaf_chat")
-    if chat:
-        lines += [
-            "",
-            f"PIAF as one chat: {chat['all']['questions']} questions in file order, each after the last",
-            "| questions | n | alone R@5 / MRR@10 | memory R@5 / MRR@10 | memory + favoured R@5 / MRR@10 |",
-            "|---|---:|---|---|---|",
-        ]
-        for name in ("all", "read_as_follow_ups"):
-            row = chat[name]
-            cells = [f"{row[c]['r@5']:.4f} / {row[c]['mrr@10']:.4f}" for c in ("alone", "memory", "favoured")]
-            lines.append(f"| {name} | {row['questions']} | " + " | ".join(cells) + " |")
-        lines.append(
-            f"Read as: {chat['read_as']}; follow-ups after a question on the same article: "
-            f"{chat['follow_ups_after_a_question_on_the_same_article']}"
-        )
+    for key, order in (("piaf_chat", "in file order"), ("piaf_chat_shuffled", "shuffled")):
+        if key in result:
+            lines += ["", *_chat_lines(result[key], order)]
     return "\n".join(lines)
+
+
+def _chat_lines(chat: dict[str, Any], order: str) -> list[str]:
+    lines = [
+        f"PIAF as one chat: {chat['all']['questions']} questions {order}, each after the one before",
+        "| questions | n | alone R@5 / MRR@10 | memory R@5 / MRR@10 | memory + favoured R@5 / MRR@10 |",
+        "|---|---:|---|---|---|",
+    ]
+    for name in ("all", "read_as_follow_ups"):
+        row = chat[name]
+        cells = [f"{row[c]['r@5']:.4f} / {row[c]['mrr@10']:.4f}" for c in ("alone", "memory", "favoured")]
+        lines.append(f"| {name} | {row['questions']} | " + " | ".join(cells) + " |")
+    lines.append(
+        f"Read as: {chat['read_as']}; after a question on the same article: "
+        f"{chat['follow_ups_after_a_question_on_the_same_article']}; "
+        f"memory better {chat['changed']['better']}, worse {chat['changed']['worse']}"
+    )
+    return lines
+
+
+def _progress(order: str) -> Callable[[int], None]:
+    return lambda count: print(f"  {count} PIAF questions asked ({order})", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -407,10 +427,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "set": summarise_pairs(run_pairs(retriever, pairs, golds)),
         }
         if not args.no_piaf_chat:
-            questions = piaf.questions[: args.piaf_limit] if args.piaf_limit else piaf.questions
-            result["piaf_chat"] = run_chat(
-                retriever, questions, lambda n: print(f"  {n} PIAF questions asked", file=sys.stderr)
-            )
+            questions = list(piaf.questions[: args.piaf_limit] if args.piaf_limit else piaf.questions)
+            plain: dict[str, list[Hit]] = {}
+            result["piaf_chat"] = run_chat(retriever, questions, plain, _progress("in order"))
+            random.Random(SHUFFLE_SEED).shuffle(questions)
+            result["piaf_chat_shuffled"] = run_chat(retriever, questions, plain, _progress("shuffled"))
     finally:
         retriever.close()
     result["seconds"] = round(time.perf_counter() - started, 1)
