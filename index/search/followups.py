@@ -7,7 +7,8 @@ Two kinds, told apart by their words:
   is then asked whole ("Qui a gagné les municipales à Lyon ?");
 - a *continuation* asks more about the same subject ("il a quel âge ?", "pourquoi ?", "how old is
   he?"): it is asked together with the previous question, and the articles just quoted are favoured.
-A question that names its own subject is new, and starts afresh.
+A question that names its own subject is new, and starts afresh: a pronoun counts only when the
+question names nothing it could stand for (`index.search.pronouns`).
 """
 
 from __future__ import annotations
@@ -15,21 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.text.terms import fold_accents
+from index.search.pronouns import asks_a_question, leans_on_context
 
 # A refinement opens with a connective and carries a new detail: "et à Lyon ?", "and in 2020?".
+# Not "ou": typed without its accent it is "où", which opens a question of its own ("ou est situé Lyon ?").
 _CONNECTIVE = re.compile(
-    r"^\s*(?:et|mais|puis|ou|and|but|or|what about|how about)\b[\s,]*(?:(?:pour|for|avec|with)\s+)?",
+    r"^\s*(?:et|mais|puis|and|but|or|what about|how about)\b[\s,]*(?:(?:pour|for|avec|with)\s+)?",
     re.IGNORECASE,
-)
-# Words that stand for what the previous question was about.
-_PRONOUNS = frozenset(
-    "il elle ils elles lui leur leurs eux ça ca cela celui celle ceux celles son sa ses y en "
-    "he she it they him her them his its their this that those these there".split()
-)
-_QUESTION_WORDS = frozenset(
-    "pourquoi comment quand où ou combien qui quoi quel quelle quels quelles lequel laquelle koi pk pq "
-    "why how when where who what which whom whose".split()
 )
 # Prepositions that introduce the detail a refinement swaps: "à Bordeaux", "en 2019", "in Paris".
 _PREPOSITION = re.compile(
@@ -70,11 +63,12 @@ def read_question(question: str, previous: Turn | None) -> Reading:
         return Reading(question)
     refinement = _CONNECTIVE.match(question)
     detail = question[refinement.end() :].strip(" ?!.") if refinement is not None else ""
-    swaps_a_detail = detail and not _only_pronouns_or_question_words(detail)
+    # "et à Lyon ?" carries a detail; "et pourquoi ?", "and where did he die?" ask a question of their own.
+    swaps_a_detail = detail and not asks_a_question(detail)
     if refinement is not None and len(words) <= MAX_REFINEMENT_WORDS and swaps_a_detail:
         return Reading(refined(previous.question, detail), previous.question)
-    rest = _WORD.findall(detail) if refinement is not None else words  # "et pourquoi ?" is "pourquoi ?"
-    if rest and len(words) <= MAX_CONTINUATION_WORDS and _leans_on_context(rest):
+    rest = detail if refinement is not None else question
+    if rest and len(words) <= MAX_CONTINUATION_WORDS and leans_on_context(rest):
         query = f"{previous.question.strip()} {question.strip()}"
         return Reading(query, previous.question, previous.articles)
     return Reading(question)
@@ -113,18 +107,3 @@ def _same_preposition(a: str, b: str) -> bool:
     groups = ({"à", "a", "au", "aux", "dans", "chez", "in", "at"}, {"en", "in", "during", "pour", "for"})
     a, b = a.lower(), b.lower()
     return a == b or any(a in group and b in group for group in groups)
-
-
-def _leans_on_context(words: list[str]) -> bool:
-    """A short question whose subject is a pronoun, or a bare question word ("pourquoi ?")."""
-    folded = [fold_accents(word).strip("'\u2019") for word in words]
-    pieces = {part for word in folded for part in re.split(r"['\u2019-]", word) if part}
-    if pieces & {fold_accents(p) for p in _PRONOUNS}:
-        return True
-    return all(word in {fold_accents(w) for w in _QUESTION_WORDS} for word in folded)
-
-
-def _only_pronouns_or_question_words(detail: str) -> bool:
-    words = {fold_accents(word) for word in _WORD.findall(detail)}
-    known = {fold_accents(w) for w in _PRONOUNS | _QUESTION_WORDS}
-    return words <= known

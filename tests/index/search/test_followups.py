@@ -25,6 +25,7 @@ BORDEAUX = Turn("Qui a gagné les municipales à Bordeaux ?", frozenset({"bordea
             "et aux États-Unis ?",
             "Qu'est-ce que la Russie a demandé aux États-Unis ?",
         ),
+        ("Qui présidait le Mexique en 1876 ?", "et en 1861 ?", "Qui présidait le Mexique en 1861 ?"),
     ],
 )
 def test_a_refinement_swaps_one_detail_of_the_previous_question(previous, follow_up, searched):
@@ -34,7 +35,24 @@ def test_a_refinement_swaps_one_detail_of_the_previous_question(previous, follow
 
 
 @pytest.mark.parametrize(
-    "follow_up", ["il a quel âge ?", "pourquoi ?", "how old is he?", "et pourquoi ?", "why?"]
+    "follow_up",
+    [
+        "il a quel âge ?",
+        "pourquoi ?",
+        "how old is he?",
+        "et pourquoi ?",
+        "why?",
+        "depuis quand ?",
+        "c'est qui ?",
+        "qui l'a dit ?",
+        "qui y vit ?",
+        "Où commence-t-il sa carrière ?",
+        "pourquoi il a démissionné ?",
+        "when did she win?",
+        # A connective before a question of its own: asked with the previous one, not swapped into it.
+        "and where did he die?",
+        "et il lui a dit quoi ?",
+    ],
 )
 def test_a_continuation_is_asked_with_the_previous_question_and_favours_its_articles(follow_up):
     reading = read_question(follow_up, BORDEAUX)
@@ -49,6 +67,18 @@ def test_a_continuation_is_asked_with_the_previous_question_and_favours_its_arti
         "Qu'est-ce que la Russie a demandé à la Chine ?",
         "Combien d'habitants compte la ville de Lyon en 2020 ?",
         "What did Russia ask China for?",
+        # "en" is a preposition here, and "ou" is "où" without its accent, not "or".
+        "Qui dirigeait la Tanzanie en 1967 ?",
+        "Ou est situé Lyon ?",
+        # The pronoun repeats or belongs to a subject the question names.
+        "Pourquoi Van Aerschodt a-t-il été condamné ?",
+        "Quand le roi est-il mort ?",
+        "Moab est-il un désert ?",
+        "Pourquoi Iwata a baissé son salaire ?",
+        "When did Curie publish her thesis?",
+        # Impersonal "il" and existential "y" stand for nothing.
+        "Que s'est-il passé en juillet 1789 ?",
+        "Combien y a-t-il de communes ?",
     ],
 )
 def test_a_complete_question_starts_afresh(question):
