@@ -47,7 +47,8 @@ class Turn:
 @dataclass(frozen=True)
 class Reading:
     """How to search a question: the text to search, the earlier question it follows (if any) and
-    the articles to favour."""
+    the articles a continuation could favour (scripts/followup_eval.py measured favouring them: it
+    never helped, so the bot searches the two questions together and favours nothing)."""
 
     query: str
     follow_up_of: str | None = None
