@@ -43,7 +43,9 @@ def build_options_from(settings: IndexSettings, *, strict: bool = False) -> Buil
 
 
 def retrieval_options_from(settings: IndexSettings) -> RetrievalOptions:
-    return RetrievalOptions(min_confidence=settings.min_confidence)
+    return RetrievalOptions(
+        min_confidence=settings.min_confidence, recency_half_life_days=settings.recency_half_life_days
+    )
 
 
 def open_retriever(settings: IndexSettings, embedder: Embedder) -> Retriever:

@@ -70,6 +70,13 @@ class IndexSettings(BaseSettings):
         description="Quote a passage when the probability that it answers the question reaches this "
         "(higher: abstain more, answer less).",
     )
+    recency_half_life_days: float = Field(
+        0.0,
+        ge=0.0,
+        le=36500.0,
+        description="Older news fades: a passage's odds halve every this many days (0 = off; the more "
+        "recent of two near-equal passages wins either way).",
+    )
     collect_feedback: bool = Field(True, description="Store 👍/👎 and chosen passages (hashed user ids).")
     answer_max_age_days: float = Field(
         30.0, gt=0, le=3650, description="Buttons on older answers say they expired."

@@ -1,5 +1,7 @@
 """Question → ranked passages: candidates from dense and keyword search, a second stage that ranks
-them and says how likely each is to answer, near-duplicates dropped, abstention below a probability."""
+them and says how likely each is to answer, a nudge towards recent news, one story quoted once,
+abstention below a probability. A period (since/until, or named in the question) narrows or
+favours the articles published then."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 import numpy as np
 
@@ -16,7 +19,10 @@ from index.records import Passage
 from index.search import fusion
 from index.search.candidates import gather
 from index.search.highlight import highlight_spans
+from index.search.periods import Period, period_in_question
+from index.search.recency import recency_bonus
 from index.search.second_stage import SecondStage, shipped_model
+from index.search.stories import group_stories
 from index.settings import DEFAULTS
 from index.store.loader import LoadedIndex
 from index.store.passages_db import ArticleInfo
@@ -25,8 +31,8 @@ from index.text.chat import expand_chat
 
 # Candidates taken from each of the dense and keyword searches before the second stage.
 CANDIDATES = 50
-# Sets of collections whose rows are kept ready for restricted search (a few channels' mappings).
-_SUBSETS_KEPT = 4
+# Scopes (collections, periods) whose rows are kept ready for restricted search.
+_SUBSETS_KEPT = 8
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class Hit:
     score: float  # ranking score (log-odds, comparable within one question only)
     highlights: tuple[tuple[int, int], ...] = ()
     confidence: float = 0.0  # calibrated probability that this passage answers the question (0..1)
+    also_in: tuple[ArticleInfo, ...] = ()  # other articles that tell the same story (wire copy, updates)
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,12 @@ class Answer:
     offset: int = 0
     threshold: float = DEFAULTS.min_confidence  # the probability a passage needs to be quoted
     confidence: float = 0.0  # probability that the first passage answers (also when abstaining)
+    period: Period | None = None  # the period asked for (since/until) or named in the question
+
+    @property
+    def in_period(self) -> int:
+        """How many quoted passages come from articles published in the period."""
+        return 0 if self.period is None else sum(self.period.holds(hit.article.date) for hit in self.hits)
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,8 @@ class RetrievalOptions:
     candidates: int = CANDIDATES
     model: SecondStage = field(default_factory=shipped_model)
     expand_chat: bool = True
+    read_dates: bool = True  # favour the period a question names ("en mars 2019", "hier")
+    recency_half_life_days: float = DEFAULTS.recency_half_life_days  # 0: only the tie-break
 
 
 class Retriever:
@@ -76,7 +91,7 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.options = options or RetrievalOptions()
-        self._subsets: OrderedDict[frozenset[str], RowSubset] = OrderedDict()
+        self._subsets: OrderedDict[tuple[frozenset[str], tuple[str, str] | None], RowSubset] = OrderedDict()
         self._subsets_lock = threading.Lock()
 
     @property
@@ -91,40 +106,95 @@ class Retriever:
         offset: int = 0,
         collections: Collection[str] | None = None,
         without: np.ndarray | None = None,
+        window: Period | None = None,
+        today: date | None = None,
     ) -> list[Hit]:
         """The passages ranked offset..offset+k for a question, best first, without overlapping windows.
 
-        `without` (sorted rows) searches as if those passages were not indexed (evaluation only).
+        `window` keeps only articles published in it; `without` (sorted rows) searches as if those
+        passages were not indexed (evaluation only).
         """
+        return self._search(question, k, offset, collections, without, window, today)[0]
+
+    def _search(
+        self,
+        question: str,
+        k: int,
+        offset: int,
+        collections: Collection[str] | None,
+        without: np.ndarray | None,
+        window: Period | None,
+        today: date | None,
+    ) -> tuple[list[Hit], Period | None]:
+        """The hits ranked offset..offset+k, and the period they were narrowed to or favoured."""
         wanted = offset + k
         pool = max(self.options.candidates, wanted * 4)
-        subset = self._subset(collections) if collections else None
+        today = today or date.today()
         asked = expand_chat(question) if self.options.expand_chat else question
         query_vector = self.embedder.embed_queries([asked])[0]
-        found = gather(self.index, asked, query_vector, pool, subset, without=without)
+        scope = self._subset(collections, window)
+        ranked = self._ranked(asked, query_vector, pool, scope, today, without)
+        period = window
+        named = period_in_question(question, today) if window is None and self.options.read_dates else None
+        if named is not None:
+            # Passages from the period the question names come first when they are likely enough
+            # to answer; the rest follow, so a question about an event dated elsewhere still finds it.
+            period = named
+            inside = self._subset(collections, named)
+            if inside is not None and len(inside):
+                bar = self.options.min_confidence
+                first = self._ranked(asked, query_vector, pool, inside, today, without)
+                ranked = [hit for hit in first if hit.confidence >= bar] + ranked
+        ranked = fusion.dedupe_overlapping(ranked, span=_span)
+        stories = group_stories(ranked, text=lambda hit: hit.passage.text, article=lambda hit: hit.article.id)
+        hits = [replace(story.best, also_in=tuple(h.article for h in story.also)) for story in stories]
+        return [self._with_highlights(hit, asked, query_vector) for hit in hits[offset:wanted]], period
+
+    def _ranked(
+        self,
+        asked: str,
+        query_vector: np.ndarray,
+        pool: int,
+        scope: RowSubset | None,
+        today: date,
+        without: np.ndarray | None,
+    ) -> list[Hit]:
+        """Candidates in `scope` ranked by the second stage, the more recent first among near ties."""
+        found = gather(self.index, asked, query_vector, pool, scope, without=without)
         model = self.options.model
         scores = model.rank(found.features)
         confidence = model.confidence(found.features, scores)
-        order = sorted(range(len(found)), key=lambda i: (-scores[i], int(found.rows[i])))[:pool]
-        stored = self.index.database.passages([int(found.rows[i]) for i in order])
+        stored = self.index.database.passages([int(row) for row in found.rows])
         candidates = [
             Hit(row, item.passage, item.article, float(scores[i]), confidence=float(confidence[i]))
-            for i in order
+            for i in range(len(found))
             if (item := stored.get(row := int(found.rows[i]))) is not None
         ]
-        hits = fusion.dedupe_overlapping(candidates, span=_span)[:wanted]
-        return [self._with_highlights(hit, asked, query_vector) for hit in hits[offset:wanted]]
+        bonus = recency_bonus(
+            [hit.article.date for hit in candidates], today, self.options.recency_half_life_days
+        )
+        order = sorted(
+            range(len(candidates)), key=lambda i: (-(candidates[i].score + bonus[i]), candidates[i].row)
+        )
+        return [candidates[i] for i in order[:pool]]
 
-    def _subset(self, collections: Collection[str]) -> RowSubset:
-        """The rows of these collections, prepared for restricted search (kept for reuse)."""
-        key = frozenset(collections)
+    def _subset(self, collections: Collection[str] | None, period: Period | None) -> RowSubset | None:
+        """The rows of these collections and period, prepared for restricted search (kept for
+        reuse); None when neither restricts anything."""
+        if not collections and period is None:
+            return None
+        key = (
+            frozenset(collections or ()),
+            None if period is None else (period.start.isoformat(), period.end.isoformat()),
+        )
         with self._subsets_lock:
             subset = self._subsets.get(key)
             if subset is not None:
                 self._subsets.move_to_end(key)
                 return subset
-        rows = np.asarray(self.index.database.rows_in_collections(key), dtype=np.int64)
-        subset = self.index.vectors.subset(rows)
+        since, until = key[1] if key[1] is not None else (None, None)
+        rows = self.index.database.rows_in_scope(collections or None, since, until)
+        subset = self.index.vectors.subset(np.asarray(rows, dtype=np.int64))
         with self._subsets_lock:
             self._subsets[key] = subset
             while len(self._subsets) > _SUBSETS_KEPT:
@@ -136,14 +206,21 @@ class Retriever:
         scores = sentences.scores(query, hit.row) if sentences is not None else None
         spans = highlight_spans(question, hit.passage.text, None if scores is None else scores.tolist())
         shifted = tuple((hit.passage.start + s, hit.passage.start + e) for s, e in spans)
-        return Hit(hit.row, hit.passage, hit.article, hit.score, shifted, hit.confidence)
+        return replace(hit, highlights=shifted)
 
     def answer(
-        self, question: str, k: int = 3, *, offset: int = 0, collections: Collection[str] | None = None
+        self,
+        question: str,
+        k: int = 3,
+        *,
+        offset: int = 0,
+        collections: Collection[str] | None = None,
+        window: Period | None = None,
+        today: date | None = None,
     ) -> Answer:
         """Search, then quote the passages likely enough to answer (`min_confidence`), or abstain."""
         started = time.perf_counter()
-        hits = self.search(question, k, offset=offset, collections=collections)
+        hits, period = self._search(question, k, offset, collections, None, window, today)
         bar = self.options.min_confidence
         # Later pages obey the same bar: "more passages" must not turn into noise.
         confident = [hit for hit in hits if hit.confidence >= bar]
@@ -156,6 +233,7 @@ class Retriever:
             offset=offset,
             threshold=bar,
             confidence=hits[0].confidence if hits else 0.0,
+            period=period,
         )
 
     def close(self) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 from devtools.fake_embedder import FakeEmbedder
 from index.build.options import BuildOptions
 from index.build.pipeline import rebuild
 from index.ingest.passages import SplitSettings
+from index.search.periods import Period
 from index.search.retriever import RetrievalOptions, Retriever
 from index.store.loader import open_published
 
@@ -82,3 +84,101 @@ def test_chat_abbreviations_are_written_out_before_searching(write_articles, tmp
     retriever = _retriever(tmp_path / "index", embedder)
 
     assert retriever.search("pk l'ado a ete ecroue", k=1)[0].article.id == "proces.txt"
+
+
+# --- dates and stories -------------------------------------------------------------------------
+
+TODAY = date(2026, 11, 30)
+
+
+def _dated(title: str, day: str | None, text: str) -> str:
+    return (f"date: {day}\n" if day else "") + f"\n{title}\n\n{text}"
+
+
+def _news(write_articles, tmp_path, fake_embedder, articles: dict[str, str], **options) -> Retriever:
+    rebuild(write_articles(articles), tmp_path / "index", fake_embedder)
+    return _retriever(tmp_path / "index", fake_embedder, min_confidence=0.0, **options)
+
+
+UNEMPLOYMENT = {
+    "a-mars.txt": _dated(
+        "Chômage", "2019-03-14", "Le taux de chômage a atteint 8,7 % en France selon l'Insee."
+    ),
+    "b-juin.txt": _dated(
+        "Chômage", "2019-06-14", "Le taux de chômage a atteint 8,5 % en France selon l'Insee."
+    ),
+    "c-undated.txt": _dated("Chômage", None, "Le taux de chômage a atteint 9,1 % en France selon l'Insee."),
+}
+
+
+def test_since_and_until_keep_only_articles_published_then(write_articles, tmp_path, fake_embedder):
+    retriever = _news(write_articles, tmp_path, fake_embedder, UNEMPLOYMENT)
+    march = Period(date(2019, 3, 1), date(2019, 3, 31), "month")
+
+    answer = retriever.answer("taux de chômage en France", k=3, window=march, today=TODAY)
+
+    assert [hit.article.id for hit in answer.hits] == ["a-mars.txt"]
+    assert answer.period == march and answer.in_period == 1
+
+
+def test_a_period_named_in_the_question_comes_first_and_the_rest_still_follows(
+    write_articles, tmp_path, fake_embedder
+):
+    retriever = _news(write_articles, tmp_path, fake_embedder, UNEMPLOYMENT)
+
+    march = retriever.answer("taux de chômage en France en mars 2019", k=3, today=TODAY)
+    june = retriever.answer("taux de chômage en France en juin 2019", k=3, today=TODAY)
+    nothing_then = retriever.answer("taux de chômage en France en 2015", k=3, today=TODAY)
+
+    assert march.hits[0].article.id == "a-mars.txt" and len(march.hits) == 3
+    assert june.hits[0].article.id == "b-juin.txt"
+    assert nothing_then.period is not None and nothing_then.in_period == 0 and nothing_then.answered
+
+
+def test_between_passages_of_equal_relevance_the_more_recent_wins(write_articles, tmp_path, fake_embedder):
+    retriever = _news(write_articles, tmp_path, fake_embedder, UNEMPLOYMENT)
+
+    hits = retriever.search("taux de chômage en France", k=3, today=TODAY)
+
+    # Equal relevance: the index order (a-mars before b-juin) would put March first.
+    assert [hit.article.id for hit in hits][:2] == ["b-juin.txt", "a-mars.txt"]
+
+
+def test_a_half_life_lets_fresh_news_pass_older_more_relevant_news(write_articles, tmp_path, fake_embedder):
+    articles = {
+        "old.txt": _dated("Grève", "2016-05-02", "Grève des trains : la SNCF annule des trains en Bretagne."),
+        "new.txt": _dated("Grève", "2026-11-28", "Grève : la SNCF prévoit un trafic perturbé."),
+    }
+    plain = _news(write_articles, tmp_path, fake_embedder, articles)
+    fading = _retriever(tmp_path / "index", fake_embedder, min_confidence=0.0, recency_half_life_days=30)
+
+    question = "grève des trains SNCF en Bretagne"
+    assert plain.search(question, k=2, today=TODAY)[0].article.id == "old.txt"
+    assert fading.search(question, k=2, today=TODAY)[0].article.id == "new.txt"
+
+
+WIRE = (
+    "La Russie a demandé à la Chine des équipements militaires pour soutenir son invasion de "
+    "l'Ukraine, selon des responsables américains cités par le Financial Times. Le Washington Post "
+    "confirme le rapport. La Maison Blanche s'inquiète de voir Pékin saper les efforts occidentaux."
+)
+
+
+def test_one_story_carried_by_several_outlets_is_quoted_once_and_names_the_others(
+    write_articles, tmp_path, fake_embedder
+):
+    articles = {
+        "a.txt": f"source: Outlet A\ndate: 2022-03-14\n\nRussie\n\n{WIRE}",
+        "b.txt": f"source: Outlet B\ndate: 2022-03-14\n\nRussie et Chine\n\nWASHINGTON (AFP) — {WIRE}",
+        "c.txt": f"source: Outlet C\ndate: 2022-03-15\n\nMise à jour\n\n{WIRE} Pékin a démenti lundi.",
+        "other.txt": "source: Outlet D\n\nSanctions\n\nJake Sullivan a averti la Chine à Rome de ne pas "
+        "aider la Russie à contourner les sanctions occidentales.",
+    }
+    retriever = _news(write_articles, tmp_path, fake_embedder, articles)
+
+    first, second = retriever.search("Qu'est-ce que la Russie a demandé à la Chine ?", k=2, today=TODAY)
+    page_two = retriever.search("Qu'est-ce que la Russie a demandé à la Chine ?", k=1, offset=1, today=TODAY)
+
+    assert {first.article.id, *(a.id for a in first.also_in)} == {"a.txt", "b.txt", "c.txt"}
+    assert second.article.id == "other.txt" and second.also_in == ()
+    assert [hit.article.id for hit in page_two] == ["other.txt"]  # "More passages": new content
