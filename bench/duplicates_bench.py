@@ -7,7 +7,7 @@ edit wire copy: typography, a dateline or credit added, the first or last senten
 added, a figure or a word changed, a passage boundary moved. Topic-only pairs: two different
 paragraphs of the same Wikipedia article (same people, places and vocabulary), the hardest
 negatives these sets hold; and bulletins written from one template (markets, results, weather).
-Prints precision and recall of the shipped measure (shingle overlap, figures agreeing) at several
+Prints precision and recall of the shipped measure (share of repeated sentences) at several
 bars (the shipped bar is index.search.stories.SAME_STORY), the overlap alone and Jaccard for
 comparison, and with --cosine the packaged model's cosine, so the choice is measured, not assumed.
 """
@@ -127,6 +127,9 @@ TEMPLATES = (
     "{team} a battu {other} sur le score de {goals} à {goals2}, {day} soir, lors de la {round}e journée "
     "du championnat. Grâce à cette victoire, {team} remonte à la {rank}e place du classement, à "
     "{gap} points du leader.",
+    "Le conseil municipal a voté la rénovation de {work}, a annoncé le maire {mayor}. Les travaux "
+    "commenceront au printemps et devraient durer deux ans, selon la mairie. L'opposition dénonce un "
+    "projet trop coûteux pour les habitants du quartier.",
     "Météo-France a placé {count} départements en vigilance orange aux orages pour la journée de "
     "{day}. Des cumuls de {mm} millimètres de pluie sont attendus, accompagnés de rafales pouvant "
     "atteindre {kmh} km/h sur le littoral.",
@@ -137,6 +140,8 @@ SLOTS = {
     "company": ["TotalEnergies", "LVMH", "Airbus", "Renault", "Danone", "Orange"],
     "team": ["Lyon", "Marseille", "Lille", "Rennes", "Nantes", "Nice"],
     "other": ["Brest", "Lens", "Reims", "Metz", "Lorient", "Toulouse"],
+    "work": ["l'école Jaurès", "la piscine du port", "le pont de pierre", "la halle aux grains", "le stade"],
+    "mayor": ["Dupont", "Martin", "Bernard", "Petit", "Durand"],
 }
 
 
@@ -207,7 +212,7 @@ def main() -> None:
     bars = [0.3, 0.4, SAME_STORY, 0.6, 0.7]
     for label, negatives in (("topic-only pairs", topic), ("template bulletins", templated)):
         print(f"\n=== same story against {label}")
-        shipped_name = f"shipped: shingle overlap, figures agreeing (bar {SAME_STORY})"
+        shipped_name = f"shipped: share of the shorter passage in repeated sentences (bar {SAME_STORY})"
         report(shipped_name, *_both(same, negatives, shipped), bars)
         report("shingle overlap alone, 3 words", *_both(same, negatives, shingle_overlap), bars)
         report("shingle Jaccard, 3 words", *_both(same, negatives, jaccard), [0.2, 0.3, 0.4, 0.5, 0.6])

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from bot.conversations import Conversations
@@ -19,6 +20,7 @@ from bot.privacy import append_private, without_mentions
 from index import (
     Answer,
     AnswerLog,
+    Period,
     StoredAnswer,
     furniture_spans,
     spans_without,
@@ -91,12 +93,13 @@ class AnswerFlow:
         collections: Sequence[str] = (),
         guild_id: int | None = None,
         conversation: Hashable | None = None,
+        window: Period | None = None,
     ) -> AskedAnswer:
         """Answer a question, read with the conversation's last one when it follows it."""
         question = without_mentions(question)  # stored and logged: no ids of the people it names
         reading = self.conversations.read(conversation, question)
         question = reading.query  # "et à Lyon ?" is stored, paged and labelled as the question it stands for
-        answer = await self.live.answer(question, self.k, collections=collections or None)
+        answer = await self.live.answer(question, self.k, collections=collections or None, window=window)
         self.conversations.answered(conversation, answer)
         answer_id = None
         if self.log is not None:
@@ -108,6 +111,8 @@ class AnswerFlow:
                 collections=list(collections),
                 channel_id=channel_id,
                 guild_id=guild_id,
+                since=window.start if window and window.start != date.min else None,
+                until=window.end if window and window.end != date.max else None,
             )
         self._log_question(answer, answer_id, collections)
         return AskedAnswer(answer, answer_id, reading.follow_up_of)
@@ -119,8 +124,13 @@ class AnswerFlow:
         log = self._log()
         start = await asyncio.to_thread(log.page_start, answer_id, viewer_id)
         offset = stored.first_page if start is None else start
+        window = Period(stored.since or date.min, stored.until or date.max)
         found = await self.live.answer(
-            stored.question, self.k, offset=offset, collections=stored.collections or None
+            stored.question,
+            self.k,
+            offset=offset,
+            collections=stored.collections or None,
+            window=window if stored.since or stored.until else None,
         )
         ranks = await asyncio.to_thread(log.ranks_of, answer_id, found.hits)
         await asyncio.to_thread(log.set_page_start, answer_id, viewer_id, offset + len(found.hits))
@@ -132,6 +142,8 @@ class AnswerFlow:
             found.seconds,
             offset=offset,
             threshold=found.threshold,
+            confidence=found.confidence,
+            period=found.period,
         )
         return Page(page, ranks)
 

@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from bot.conversations import Conversations
@@ -14,7 +15,15 @@ from bot.guards import check_text
 from bot.settings import BotSettings
 from bot.ui.replies import answer_reply, render_plain
 from bot.ui.texts import guess_locale, text
-from index import Answer, Retriever, embedder_from, open_retriever
+from index import (
+    Answer,
+    ArticleInfo,
+    PeriodError,
+    Retriever,
+    embedder_from,
+    open_retriever,
+    window_between,
+)
 from index.cli.app import EXIT_USAGE, Command, Program, index_arguments
 
 
@@ -23,6 +32,9 @@ def _ask_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-k", dest="passages_per_answer", type=int, help="passages to quote (default QA_PASSAGES_PER_ANSWER)"
     )
+    periods = "a year, a month or a day: 2019, 2019-03, 2019-03-14, 'mars 2019', hier"
+    parser.add_argument("--since", help=f"only articles published from then on ({periods})")
+    parser.add_argument("--until", help=f"only articles published until then ({periods})")
     index_arguments(parser)
 
 
@@ -58,18 +70,25 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "start": hit.passage.start,
                 "end": hit.passage.end,
                 "highlights": [list(span) for span in hit.highlights],
-                "article": {
-                    "id": hit.article.id,
-                    "title": hit.article.title,
-                    "url": hit.article.url,
-                    "date": hit.article.date,
-                    "path": hit.article.path,
-                    "source": hit.article.source,
-                },
+                "article": _article_json(hit.article),
+                "also_in": [_article_json(article) for article in hit.also_in],
             }
             for hit in answer.hits
         ],
+        "period": None
+        if answer.period is None
+        else {"since": _day(answer.period.start), "until": _day(answer.period.end)},
     }
+
+
+def _article_json(article: ArticleInfo) -> dict[str, Any]:
+    fields = ("id", "title", "url", "date", "path", "source")
+    return {name: getattr(article, name) for name in fields}
+
+
+def _day(day: date) -> str | None:
+    """An ISO day, or None for an open end of a period."""
+    return None if day in (date.min, date.max) else day.isoformat()
 
 
 def _refused(question: str, settings: BotSettings) -> str | None:
@@ -86,8 +105,13 @@ def _ask(args: argparse.Namespace, settings: BotSettings) -> int:
     if refusal is not None:
         print(refusal, file=sys.stderr)
         return EXIT_USAGE
+    try:
+        window = window_between(args.since, args.until, date.today())
+    except PeriodError as error:
+        print(f"--since/--until: {error}", file=sys.stderr)
+        return EXIT_USAGE
     retriever = _open(settings)
-    answer = retriever.answer(args.question, k=settings.passages_per_answer)
+    answer = retriever.answer(args.question, k=settings.passages_per_answer, window=window)
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False))
     else:

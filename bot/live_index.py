@@ -18,7 +18,15 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 
-from index import Answer, ArticleIndexError, ArticleInfo, IndexLocation, IndexNotBuiltError, Retriever
+from index import (
+    Answer,
+    ArticleIndexError,
+    ArticleInfo,
+    IndexLocation,
+    IndexNotBuiltError,
+    Period,
+    Retriever,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -86,13 +94,24 @@ class LiveIndex:
         return self._problem if self._current is None else None
 
     async def answer(
-        self, question: str, k: int, *, offset: int = 0, collections: Collection[str] | None = None
+        self,
+        question: str,
+        k: int,
+        *,
+        offset: int = 0,
+        collections: Collection[str] | None = None,
+        window: Period | None = None,
     ) -> Answer:
         """Answer in a worker thread so the event loop (and Discord's heartbeats) never waits."""
         generation = self._acquire()
         try:
             return await asyncio.to_thread(
-                generation.retriever.answer, question, k, offset=offset, collections=collections
+                generation.retriever.answer,
+                question,
+                k,
+                offset=offset,
+                collections=collections,
+                window=window,
             )
         finally:
             self._release(generation)

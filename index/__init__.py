@@ -40,6 +40,8 @@ _PUBLIC = {
     "RetrievalOptions": "index.search.retriever",
     "Retriever": "index.search.retriever",
     "Period": "index.search.periods",
+    "PeriodError": "index.search.periods",
+    "window_between": "index.search.periods",
     "parse_period": "index.search.periods",
     "period_in_question": "index.search.periods",
     "Reading": "index.search.followups",
@@ -83,7 +85,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     )
     from index.feedback.answer_log import AnswerLog, FeedbackError, StoredAnswer
     from index.search.followups import Reading, Turn, read_question
-    from index.search.periods import Period, parse_period, period_in_question
+    from index.search.periods import Period, PeriodError, parse_period, period_in_question, window_between
     from index.search.retriever import Answer, Hit, RetrievalOptions, Retriever
     from index.settings import DEFAULTS, IndexSettings
     from index.store.loader import LoadedIndex, open_published

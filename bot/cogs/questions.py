@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import re
 from collections.abc import Hashable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -32,7 +33,7 @@ from bot.ui.replies import (
 )
 from bot.ui.texts import message_locale, text
 from bot.ui.views import answer_view, say
-from index import ArticleInfo
+from index import ArticleInfo, Period, PeriodError, window_between
 
 if TYPE_CHECKING:
     from bot.settings import BotSettings
@@ -44,6 +45,7 @@ _SOURCE_LINE_BUDGET = EMBED_DESCRIPTION_LIMIT - 200
 THREAD_NAME_LIMIT = 100
 # The longest question the slash option accepts before the configured limit applies (the setting's bound).
 _QUESTION_OPTION_MAX = 1000
+_PERIOD_OPTION_MAX = 40
 
 
 def addressed_to(content: str, bot_id: int, bot_role_id: int | None) -> bool:
@@ -165,6 +167,7 @@ class QuestionsCog(commands.Cog):
         guild_id: int | None,
         embeds: bool = True,
         conversation: Hashable | None = None,
+        window: Period | None = None,
     ) -> dict[str, Any]:
         """Keyword arguments for sending the answer; never raises (users see a sentence). Without
         `embeds` (no Embed Links permission there) the quotes go in the message's text."""
@@ -176,6 +179,7 @@ class QuestionsCog(commands.Cog):
                 collections=self._collections(channel_id),
                 guild_id=guild_id,
                 conversation=conversation,
+                window=window,
             )
         except IndexUnavailableError as error:
             return {"content": text("no_index", locale, problem=str(error))}
@@ -210,14 +214,30 @@ class QuestionsCog(commands.Cog):
         return message
 
     @app_commands.command(name="ask")
-    @app_commands.describe(question="Your question about the articles, in any language")
+    @app_commands.describe(
+        question="Your question about the articles, in any language",
+        since="Only articles published from then on: 2019, 2019-03, 2019-03-14, mars 2019, hier",
+        until="Only articles published until then: 2019, 2019-03, 2019-03-14, mars 2019",
+    )
     async def ask(
-        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, _QUESTION_OPTION_MAX]
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, _QUESTION_OPTION_MAX],
+        since: app_commands.Range[str, 1, _PERIOD_OPTION_MAX] | None = None,
+        until: app_commands.Range[str, 1, _PERIOD_OPTION_MAX] | None = None,
     ) -> None:
         """Ask a question; the bot answers by quoting the articles word for word."""
         locale = str(interaction.locale)
         is_dm = interaction.guild is None
         channel_id = home_channel_id(interaction.channel)
+        try:
+            window = window_between(since, until, date.today())
+        except PeriodError as error:
+            problem = (
+                text("bad_period", locale, value=error.value) if error.value else text("empty_period", locale)
+            )
+            await interaction.response.send_message(problem, ephemeral=True, allowed_mentions=NO_PINGS)
+            return
         refusal = self._refusal(question, channel_id, is_dm, interaction.user.id)
         if refusal is not None:
             await interaction.response.send_message(
@@ -231,7 +251,13 @@ class QuestionsCog(commands.Cog):
             where, interaction.user.id, isinstance(interaction.channel, discord.Thread)
         )
         reply = await self._reply(
-            question, locale, interaction.user.id, channel_id, guild_id, conversation=conversation
+            question,
+            locale,
+            interaction.user.id,
+            channel_id,
+            guild_id,
+            conversation=conversation,
+            window=window,
         )
         if self._wants_thread(interaction.channel) and interaction.app_permissions.create_public_threads:
             opener = await interaction.followup.send(

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import discord
 from discord.utils import escape_markdown
 
-from bot.ui.texts import format_age, format_date, text
+from bot.ui.texts import format_age, format_date, format_period, text
 from index import Answer, ArticleInfo, Hit, is_safe_url, split_sentences
 
 # Every message the bot sends: nothing it quotes or repeats (@everyone, roles, users) pings anyone.
@@ -211,8 +211,24 @@ def card_footer(hit: Hit, locale: str | None = None) -> str:
         outlet(hit.article),
         format_date(hit.article.date, locale),
         text("passage_confidence", locale, percent=percent(hit.confidence, locale)),
+        _also_in(hit, locale),
     ]
     return trim_to_sentence(" · ".join(" ".join(part.split()) for part in details if part), FOOTER_BUDGET)
+
+
+# Outlets named in "also in: …"; more are counted, not named.
+_OUTLETS_NAMED = 3
+
+
+def _also_in(hit: Hit, locale: str | None) -> str:
+    """ "also in: Outlet B, Outlet C (4 articles)": the other articles that tell the same story."""
+    if not hit.also_in:
+        return ""
+    names = list(dict.fromkeys(outlet(article) for article in hit.also_in))
+    label = ", ".join(names[:_OUTLETS_NAMED]) + (ELLIPSIS if len(names) > _OUTLETS_NAMED else "")
+    if len(hit.also_in) > min(len(names), _OUTLETS_NAMED):
+        label += " " + text("article_count", locale, count=len(hit.also_in))
+    return text("also_in", locale, outlets=label)
 
 
 def card_for(
@@ -248,7 +264,7 @@ def answer_reply(
     header = follows + text(
         "answer_header", locale, count=len(hits), confidence=band, percent=percent(best, locale)
     )
-    header += _newest_quote(hits, today or date.today(), locale)
+    header += _newest_quote(hits, today or date.today(), locale) + _period_note(answer, locale)
     room = EMBEDS_TOTAL_LIMIT // len(hits)
     cards = [
         card_for(hit, number, room, max_quote, locale)
@@ -263,6 +279,14 @@ def _newest_quote(hits: list[Hit], today: date, locale: str | None) -> str:
     if not dates:
         return ""
     return " · " + text("newest_quote", locale, age=format_age(max(dates), today, locale))
+
+
+def _period_note(answer: Answer, locale: str | None) -> str:
+    """The period the answer was narrowed to or favoured, or that nothing from it answered."""
+    if answer.period is None:
+        return ""
+    key = "period" if answer.in_period else "period_none"
+    return "\n" + text(key, locale, period=format_period(answer.period, locale))
 
 
 def _follow_up_line(question: str | None, locale: str | None) -> str:

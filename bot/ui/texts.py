@@ -21,6 +21,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         "error": "Something went wrong while answering; the operators can find details in the bot's log.",
         "follow_up_of": "↪ Follow-up to: {question}",
         "newest_quote": "newest quote: {age}",
+        "period": "period: {period}",
+        "also_in": "also in: {outlets}",
+        "article_count": "({count} articles)",
+        "period_none": "no quote from the period asked ({period}); quotes from other dates",
+        "bad_period": "“{value}” is not a date: write a year, a month or a day "
+        "(2019, 2019-03 or 2019-03-14).",
+        "empty_period": "`since` is after `until`: nothing was published in between.",
         "no_answer": "I found no passage in the articles that answers this well enough to quote. "
         "Try other words, or ask about a topic the articles cover (`/sources` lists them).",
         "answer_header": "{count} passage(s) quoted word for word from the articles · confidence: "
@@ -72,6 +79,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         "error": "Une erreur est survenue ; les opérateurs trouveront le détail dans le journal du bot.",
         "follow_up_of": "↪ Suite de : {question}",
         "newest_quote": "citation la plus récente : {age}",
+        "period": "période : {period}",
+        "also_in": "aussi dans : {outlets}",
+        "article_count": "({count} articles)",
+        "period_none": "aucune citation de la période demandée ({period}) ; citations d'autres dates",
+        "bad_period": "« {value} » n'est pas une date : écrivez une année, un mois ou un jour "
+        "(2019, 2019-03 ou 2019-03-14).",
+        "empty_period": "`depuis` est après `jusqu'à` : rien n'a été publié entre les deux.",
         "no_answer": "Je n'ai trouvé aucun passage des articles qui réponde assez bien pour le citer. "
         "Essayez d'autres mots, ou un sujet couvert par les articles (`/sources` les liste).",
         "answer_header": "{count} passage(s) cité(s) mot pour mot · confiance : {confidence} ({percent})",
@@ -214,6 +228,8 @@ def format_period(period: Period, locale: str | None) -> str:
     if start == date.min:
         limit = format_date((end + timedelta(days=1)).isoformat(), locale)
         return f"avant le {limit}" if french else f"before {limit}"
+    if end == date.max:
+        return f"depuis le {first}" if french else f"since {first}"
     return f"du {first} au {last}" if french else f"{first} to {last}"
 
 

@@ -12,6 +12,14 @@ FRENCH: dict[str, str] = {
     ),
     "question": "question",
     "Your question about the articles, in any language": "Votre question sur les articles, en toute langue",
+    "since": "depuis",
+    "Only articles published from then on: 2019, 2019-03, 2019-03-14, mars 2019, hier": (
+        "Seulement les articles publiés depuis : 2019, 2019-03, 2019-03-14, mars 2019, hier"
+    ),
+    "until": "jusqu'à",
+    "Only articles published until then: 2019, 2019-03, 2019-03-14, mars 2019": (
+        "Seulement les articles publiés jusqu'à : 2019, 2019-03, 2019-03-14, mars 2019"
+    ),
     "sources": "sources",
     "List the articles the bot has read.": "Liste les articles que le bot a lus.",
     "page": "page",

@@ -140,6 +140,36 @@ def parse_period(text: str, today: date) -> Period:
     return period
 
 
+class PeriodError(ValueError):
+    """A since/until value that is not a date (`value` says which), or since after until."""
+
+    def __init__(self, message: str, value: str | None = None) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+def window_between(since: str | None, until: str | None, today: date) -> Period | None:
+    """The period of `--since`/`--until` (or /ask's since and until): from the first day of `since`
+    to the last day of `until`, either end open; None when neither is given."""
+    if not (since or "").strip() and not (until or "").strip():
+        return None
+    start, end = date.min, date.max
+    for value, is_since in ((since, True), (until, False)):
+        if value is None or not value.strip():
+            continue
+        try:
+            period = parse_period(value, today)
+        except ValueError as error:
+            raise PeriodError(str(error), value) from None
+        if is_since:
+            start = period.start
+        else:
+            end = period.end
+    if start > end:
+        raise PeriodError(f"since ({since}) is after until ({until}): nothing was published in between")
+    return Period(start, end)
+
+
 def _from_match(match: re.Match[str]) -> Period | None:
     parts = match.groupdict()
     year = int(parts["year"])

@@ -39,8 +39,14 @@ def test_passages_that_only_share_a_topic_stay_apart():
     assert _group(("a", WIRE), ("b", SAME_TOPIC)) == [("a", []), ("b", [])]
 
 
-def test_bulletins_from_one_template_with_other_figures_stay_apart():
+def test_bulletins_from_one_template_with_other_figures_or_names_stay_apart():
     assert _group(("a", MONDAY), ("b", TUESDAY)) == [("a", []), ("b", [])]
+    school, pool = (
+        f"Le conseil municipal a voté la rénovation de {work}, a annoncé le maire. Les travaux "
+        "commenceront au printemps."
+        for work in ("l'école Jaurès", "la piscine du port")
+    )
+    assert _group(("a", school), ("b", pool)) == [("a", []), ("b", [])]
 
 
 def test_the_best_ranked_passage_leads_and_one_article_never_repeats_itself():
@@ -51,6 +57,11 @@ def test_the_best_ranked_passage_leads_and_one_article_never_repeats_itself():
 def test_a_short_line_is_the_same_story_only_when_identical():
     assert Fingerprint.of("Plus d'infos").resemblance(Fingerprint.of("Plus d'infos")) == 1.0
     assert Fingerprint.of("Mise à jour lundi").resemblance(Fingerprint.of("Mise à jour mardi")) == 0.0
+
+
+def test_a_corrected_figure_in_one_sentence_is_still_the_same_story():
+    corrected = WIRE.replace("La Maison Blanche", "Selon un bilan de 12 morts, la Maison Blanche")
+    assert _group(("a", WIRE), ("b", corrected)) == [("a", ["b"])]
 
 
 @given(st.lists(st.tuples(st.sampled_from("abcde"), st.text(max_size=300)), max_size=12))
