@@ -120,3 +120,29 @@ def test_answers_state_a_confidence_and_an_off_topic_question_is_declined(sample
     off_topic = _ask(capsys, sample_index, "Quelle est la recette de la tarte tatin ?")
     assert off_topic["answered"] is False and off_topic["passages"] == []
     assert 0.0 <= off_topic["confidence"] < 0.06
+
+
+def test_ask_since_and_until_say_which_value_is_not_a_date(sample_index, capsys):
+    assert qa_bot(["ask", "Pékin ?", "--since", "bientôt", "--index", str(sample_index)]) == 2
+    assert "'bientôt' is not a date" in capsys.readouterr().err
+    assert qa_bot(["ask", "Pékin ?", "--since", "2022", "--until", "2021", "--index", str(sample_index)]) == 2
+    assert "since (2022) is after until (2021)" in capsys.readouterr().err
+
+
+def test_ask_json_names_the_period_asked_and_an_undated_article_is_outside_it(sample_index, capsys):
+    capsys.readouterr()
+    question = [
+        "ask",
+        "Qu'est-ce que la Russie a demandé à la Chine ?",
+        "--index",
+        str(sample_index),
+        "--json",
+    ]
+    assert qa_bot([*question, "--since", "2022-03"]) == 0
+    narrowed = json.loads(capsys.readouterr().out)
+    assert narrowed["period"] == {"since": "2022-03-01", "until": None}
+    assert narrowed["answered"] is False  # the sample article has no date
+    assert (
+        _ask(capsys, sample_index, "Qu'est-ce que la Russie a demandé à la Chine ?")["passages"][0]["also_in"]
+        == []
+    )

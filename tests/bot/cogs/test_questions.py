@@ -183,3 +183,32 @@ async def test_follow_ups_are_off_at_zero_minutes(emulator, start_bot):
         await answer_to(emulator, alice, "Quel volcan est en éruption en Islande ?")
         alone = await answer_to(emulator, alice, "pourquoi ?")
     assert "Follow-up" not in alone["content"]
+
+
+async def test_ask_since_and_until_narrow_the_articles_and_a_typo_is_one_private_sentence(
+    emulator, start_bot
+):
+    asker = emulator.add_user("paula")
+    async with start_bot():
+        (ask,) = [c for c in emulator.registered_commands(emulator.guild_id) if c["name"] == "ask"]
+        dated = await emulator.invoke_slash(
+            "ask", {"question": "volcan Hekla", "since": "2024", "until": "mai 2024"}, asker
+        )
+        in_may = await emulator.wait_for_message(lambda m: _from_bot(emulator)(m) and bool(m["embeds"]))
+        later = await emulator.invoke_slash(
+            "ask", {"question": "volcan Hekla", "since": "2025"}, emulator.add_user("q")
+        )
+        typo = await emulator.invoke_slash(
+            "ask", {"question": "volcan Hekla", "since": "hierr"}, emulator.add_user("r")
+        )
+        typo_response = await emulator.wait_for_response(typo)
+        nothing = await final_message(emulator, later)
+    assert [o["name"] for o in ask["options"]] == ["question", "since", "until"]
+    assert ask["options"][1]["name_localizations"]["fr"] == "depuis"
+    assert (await emulator.wait_for_response(dated)).type == DEFERRED
+    assert "Hekla" in _quotes(in_may) and "period: 1 January 2024 to 31 May 2024" in in_may["content"]
+    assert "no passage" in nothing["content"]  # the volcano article is from May 2024
+    assert (
+        typo_response.data["flags"] & EPHEMERAL and "“hierr” is not a date" in typo_response.data["content"]
+    )
+    assert emulator.rejections == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -17,7 +18,7 @@ from bot.ui.replies import (
     trim_to_sentence,
 )
 from bot.ui.texts import format_period
-from index import period_in_question
+from index import Period, period_in_question
 from index.records import Passage
 from index.search.retriever import Answer, Hit
 from index.store.passages_db import ArticleInfo
@@ -168,3 +169,28 @@ def test_no_dated_quote_no_recency():
 def test_a_period_is_named_as_people_name_it(question, locale, label):
     period = period_in_question(question, date(2026, 11, 30))
     assert period is not None and format_period(period, locale) == label
+
+
+def _info(article_id: str, source: str | None = None, url: str | None = None) -> ArticleInfo:
+    return ArticleInfo(article_id, "Titre", article_id, url, "2022-03-14", source, "", "h")
+
+
+def test_a_story_told_elsewhere_names_the_other_outlets_under_the_quote():
+    others = (
+        _info("b.txt", "Outlet B"),
+        _info("c.txt", url="https://www.outlet-c.fr/x"),
+        _info("d.txt", "Outlet B"),
+    )
+    hit = replace(_hit("Texte.", source="Outlet A"), also_in=others)
+    footer = answer_reply(_answer(hit), locale="fr").cards[0].footer
+    assert footer.endswith("aussi dans : Outlet B, outlet-c.fr (3 articles)")
+    alone = answer_reply(_answer(replace(hit, also_in=others[:1]))).cards[0].footer
+    assert alone.endswith("also in: Outlet B")
+
+
+def test_the_header_names_the_period_or_says_nothing_from_it_answered():
+    march = Period(date(2022, 3, 1), date(2022, 3, 31), "month")
+    in_march = replace(_answer(_hit("Texte.", date="2022-03-14")), period=march)
+    before = replace(_answer(_hit("Texte.", date="2021-01-02")), period=march)
+    assert answer_reply(in_march, locale="fr").content.endswith("période : mars 2022")
+    assert "no quote from the period asked (March 2022)" in answer_reply(before).content
