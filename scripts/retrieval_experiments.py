@@ -29,6 +29,7 @@ from index.search.retriever import CANDIDATES
 from index.store.lexical import LexicalIndex
 from index.text.sentences import split_sentences
 from index.text.terms import TokenizerSettings
+from scripts.doc_blocks import write_block
 from scripts.fusion_variants import max_by_owner, reciprocal_rank_fusion, top_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +37,6 @@ ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 CACHE = Path("/tmp/qa-exp")
 DOC = ROOT / "docs" / "retrieval.md"
-BEGIN, END = "<!-- experiments:begin -->", "<!-- experiments:end -->"
 
 
 def split_questions(
@@ -454,17 +454,6 @@ def latency_10k(datasets: dict[str, Dataset], questions: int = 300) -> str:
     )
 
 
-def write_doc(table: list[str], latency: str) -> None:
-    block = "\n".join([BEGIN, "", *table, "", latency, "", END])
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Retrieval quality\n\n{BEGIN}\n{END}\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text += "\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -479,7 +468,7 @@ def main() -> None:
     print("\n".join(table))
     print(latency)
     if not args.no_write and not args.only:
-        write_doc(table, latency)
+        write_block(DOC, "experiments", [*table, "", latency], "# Retrieval quality")
 
 
 if __name__ == "__main__":

@@ -23,13 +23,13 @@ from typing import Any
 
 from scripts.chat_questions import OUT as CHAT_FILE
 from scripts.chat_questions import PIAF, retype
+from scripts.doc_blocks import write_block
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 WORK = Path("/tmp/qa-exp/eval")
 DOC = ROOT / "docs" / "retrieval.md"
 PLOTS = ROOT / "docs" / "plots"
-BEGIN, END = "<!-- eval:begin -->", "<!-- eval:end -->"
 XQUAD = EVAL / "xquad"
 
 EN = str(XQUAD / "xquad.en.json")
@@ -116,10 +116,7 @@ def main() -> None:
         PLOTS.mkdir(parents=True, exist_ok=True)
         for name in ("recall_at_k.png", "reliability.png"):
             shutil.copyfile(plots / name, PLOTS / f"piaf-{name}")
-        text = DOC.read_text(encoding="utf-8")
-        block = "\n".join([BEGIN, "", *rows, "", note, "", END])
-        head, rest = text.split(BEGIN, 1)
-        DOC.write_text(head + block + rest.split(END, 1)[1], encoding="utf-8")
+        write_block(DOC, "eval", [*rows, "", note])
 
 
 if __name__ == "__main__":

@@ -24,12 +24,12 @@ from index.search.features import FEATURE_NAMES
 from index.search.second_stage import CALIBRATOR_INPUTS, Linear, calibrator_inputs
 from scripts.chat_questions import OUT as CHAT_FILE
 from scripts.chat_questions import PIAF, retype
+from scripts.doc_blocks import write_block
 from scripts.second_stage_data import WORK, SetData, load, load_all, save
 from scripts.train_second_stage import CALIBRATION_SETS, MIN_ANSWERED, RANKER_INPUTS, fit_logistic
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "retrieval.md"
-BEGIN, END = "<!-- second-stage:begin -->", "<!-- second-stage:end -->"
 Scorer = Callable[[np.ndarray, np.ndarray, int], np.ndarray]  # (features, question ids, questions) → scores
 
 
@@ -226,17 +226,6 @@ def table(sets: dict[str, SetData]) -> list[str]:
     return rows
 
 
-def write_doc(rows: list[str]) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    block = "\n".join([BEGIN, "", *rows, "", END])
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text += "\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -247,7 +236,7 @@ def main() -> None:
     rows = table(datasets(args.refresh))
     print("\n".join(rows))
     if not args.no_write:
-        write_doc(rows)
+        write_block(DOC, "second-stage", rows)
 
 
 if __name__ == "__main__":
