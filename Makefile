@@ -28,7 +28,7 @@ run: index
 lint: setup
 	$(BIN)/ruff check index bot devtools tests scripts bench
 	$(BIN)/ruff format --check index bot devtools tests scripts bench
-	$(BIN)/mypy index bot devtools
+	$(BIN)/mypy index bot devtools scripts bench
 
 test: setup lint
 	$(BIN)/python -m pytest

@@ -153,7 +153,7 @@ def template_pairs(count: int, rng: random.Random) -> list[tuple[str, str]]:
         numbers = {name: str(rng.randrange(2, 99)) for name in re.findall(r"\{(\w+)\}", template)}
         return template.format(**(numbers | values))
 
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     while len(pairs) < count:
         template = rng.choice(TEMPLATES)
         a, b = fill(template), fill(template)
@@ -220,8 +220,10 @@ def main() -> None:
             _cosine(same, negatives)
 
 
-def _both(same, topic, measure):
-    return scores(same, measure), scores(topic, measure)
+def _both(
+    same: list[tuple[str, str]], other: list[tuple[str, str]], measure: Callable[[str, str], float]
+) -> tuple[list[float], list[float]]:
+    return scores(same, measure), scores(other, measure)
 
 
 def _cosine(same: list[tuple[str, str]], topic: list[tuple[str, str]]) -> None:

@@ -153,9 +153,9 @@ def _up_to_date(
 
 
 def quoted_articles(retriever: Retriever, question: str, hits: Sequence[Hit]) -> frozenset[str]:
-    """The articles the bot would have quoted: the top passages that clear the answer threshold."""
-    bar = retriever.threshold_for(question)
-    return frozenset(hit.passage.article_id for hit in hits[:QUOTED] if hit.score >= bar)
+    """The articles the bot would have quoted: the top passages likely enough to answer."""
+    bar = retriever.options.min_confidence
+    return frozenset(hit.passage.article_id for hit in hits[:QUOTED] if hit.confidence >= bar)
 
 
 def favoured(hits: Sequence[Hit], articles: frozenset[str]) -> list[Hit]:

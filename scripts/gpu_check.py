@@ -24,7 +24,8 @@ WORDS = "la russie a demandé à chine des équipements militaires pour son inva
 
 def tiny_model(folder: Path) -> Path:
     """A 2-layer random BERT with mean pooling, saved as a sentence-transformers folder."""
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.models import Pooling, Transformer
     from transformers import BertConfig, BertModel, BertTokenizer
 
     vocab = folder / "vocab.txt"
@@ -36,8 +37,8 @@ def tiny_model(folder: Path) -> Path:
     transformer_dir = folder / "bert"
     BertModel(config).save_pretrained(transformer_dir)
     BertTokenizer(str(vocab), do_lower_case=True).save_pretrained(transformer_dir)
-    word = models.Transformer(str(transformer_dir), max_seq_length=128)
-    model = SentenceTransformer(modules=[word, models.Pooling(word.get_word_embedding_dimension())])
+    word = Transformer(str(transformer_dir), max_seq_length=128)
+    model = SentenceTransformer(modules=[word, Pooling(word.get_word_embedding_dimension())])
     model.save(str(folder / "st"))
     return folder / "st"
 
