@@ -53,7 +53,9 @@ def main() -> None:
         posing = FakeEmbedder(model.dimension, model.model_name, buckets=4096, record=False)
         report = rebuild(articles, index_dir, posing, on_stage=lambda _: None)
         retriever = Retriever(open_published(index_dir), model)
-        sizes = {name: len(retriever.index.database.rows_in_scope([name])) for name in ("section-0", "small")}
+        sizes = {
+            name: len(retriever.index.database.rows_in_collections([name])) for name in ("section-0", "small")
+        }
         unrestricted = median_ms(retriever, asked, None)
         rows = [("no restriction", report.passages, unrestricted)]
         for name in ("section-0", "small"):

@@ -22,7 +22,7 @@ from index.search.highlight import highlight_spans
 from index.search.periods import Period, period_in_question
 from index.search.recency import recency_bonus
 from index.search.second_stage import SecondStage, shipped_model
-from index.search.stories import group_stories
+from index.search.stories import Fingerprint, group_stories
 from index.settings import DEFAULTS
 from index.store.loader import LoadedIndex
 from index.store.passages_db import ArticleInfo
@@ -31,6 +31,10 @@ from index.text.chat import expand_chat
 
 # Candidates taken from each of the dense and keyword searches before the second stage.
 CANDIDATES = 50
+# Candidates below the wanted passages searched for repeats of their stories.
+STORY_WINDOW = 8
+# Passages whose fingerprints are kept (a question's candidates are often the last one's).
+_FINGERPRINTS_KEPT = 4096
 # Scopes (collections, periods) whose rows are kept ready for restricted search.
 _SUBSETS_KEPT = 8
 
@@ -93,6 +97,9 @@ class Retriever:
         self.options = options or RetrievalOptions()
         self._subsets: OrderedDict[tuple[frozenset[str], tuple[str, str] | None], RowSubset] = OrderedDict()
         self._subsets_lock = threading.Lock()
+        self._fingerprints: OrderedDict[int, Fingerprint] = OrderedDict()
+        self._row_days: np.ndarray | None = None
+        self._fingerprints_lock = threading.Lock()
 
     @property
     def version(self) -> str:
@@ -145,8 +152,9 @@ class Retriever:
                 bar = self.options.min_confidence
                 first = self._ranked(asked, query_vector, pool, inside, today, without)
                 ranked = [hit for hit in first if hit.confidence >= bar] + ranked
-        ranked = fusion.dedupe_overlapping(ranked, span=_span)
-        stories = group_stories(ranked, text=lambda hit: hit.passage.text, article=lambda hit: hit.article.id)
+        # Repeats of a story rank close to it: grouping the first few dozen finds them.
+        ranked = fusion.dedupe_overlapping(ranked, span=_span)[: wanted * 2 + STORY_WINDOW]
+        stories = group_stories(ranked, fingerprint=self._fingerprint, article=lambda hit: hit.article.id)
         hits = [replace(story.best, also_in=tuple(h.article for h in story.also)) for story in stories]
         return [self._with_highlights(hit, asked, query_vector) for hit in hits[offset:wanted]], period
 
@@ -159,15 +167,17 @@ class Retriever:
         today: date,
         without: np.ndarray | None,
     ) -> list[Hit]:
-        """Candidates in `scope` ranked by the second stage, the more recent first among near ties."""
+        """The best `pool` candidates in `scope` by the second stage, then reordered by recency (the
+        more recent first among near ties; older ones fading when a half-life is set)."""
         found = gather(self.index, asked, query_vector, pool, scope, without=without)
         model = self.options.model
         scores = model.rank(found.features)
         confidence = model.confidence(found.features, scores)
-        stored = self.index.database.passages([int(row) for row in found.rows])
+        best = sorted(range(len(found)), key=lambda i: (-scores[i], int(found.rows[i])))[:pool]
+        stored = self.index.database.passages([int(found.rows[i]) for i in best])
         candidates = [
             Hit(row, item.passage, item.article, float(scores[i]), confidence=float(confidence[i]))
-            for i in range(len(found))
+            for i in best
             if (item := stored.get(row := int(found.rows[i]))) is not None
         ]
         bonus = recency_bonus(
@@ -176,7 +186,7 @@ class Retriever:
         order = sorted(
             range(len(candidates)), key=lambda i: (-(candidates[i].score + bonus[i]), candidates[i].row)
         )
-        return [candidates[i] for i in order[:pool]]
+        return [candidates[i] for i in order]
 
     def _subset(self, collections: Collection[str] | None, period: Period | None) -> RowSubset | None:
         """The rows of these collections and period, prepared for restricted search (kept for
@@ -192,14 +202,42 @@ class Retriever:
             if subset is not None:
                 self._subsets.move_to_end(key)
                 return subset
-        since, until = key[1] if key[1] is not None else (None, None)
-        rows = self.index.database.rows_in_scope(collections or None, since, until)
-        subset = self.index.vectors.subset(np.asarray(rows, dtype=np.int64))
+        if period is None:
+            rows = np.asarray(self.index.database.rows_in_collections(key[0]), dtype=np.int64)
+        else:
+            days = self._days()
+            rows = np.flatnonzero((days >= period.start.toordinal()) & (days <= period.end.toordinal()))
+            if collections and len(rows):
+                collection = self._subset(collections, None)
+                assert collection is not None
+                rows = np.intersect1d(rows, collection.rows)
+        subset = self.index.vectors.subset(rows.astype(np.int64))
         with self._subsets_lock:
             self._subsets[key] = subset
             while len(self._subsets) > _SUBSETS_KEPT:
                 self._subsets.popitem(last=False)
         return subset
+
+    def _days(self) -> np.ndarray:
+        """Each row's publication day (0: undated), read from the database on first use."""
+        with self._subsets_lock:
+            if self._row_days is None:
+                self._row_days = self.index.database.row_days(self.index.manifest.passages)
+            return self._row_days
+
+    def _fingerprint(self, hit: Hit) -> Fingerprint:
+        """The passage's shingles for story grouping, computed once per row while kept."""
+        with self._fingerprints_lock:
+            found = self._fingerprints.get(hit.row)
+            if found is not None:
+                self._fingerprints.move_to_end(hit.row)
+                return found
+        fingerprint = Fingerprint.of(hit.passage.text)
+        with self._fingerprints_lock:
+            self._fingerprints[hit.row] = fingerprint
+            while len(self._fingerprints) > _FINGERPRINTS_KEPT:
+                self._fingerprints.popitem(last=False)
+        return fingerprint
 
     def _with_highlights(self, hit: Hit, question: str, query: np.ndarray) -> Hit:
         sentences = self.index.sentences

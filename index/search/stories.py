@@ -1,7 +1,7 @@
 """One story, quoted once: passages that repeat each other across articles (the same wire copy in
 several outlets, an updated article beside its first version) are grouped under the best of them.
 
-Passages are compared by their word shingles (three words in a row, accents and case folded), on
+Passages are compared by their word shingles (three words in a row, case folded), on
 the few dozen candidates of one question, exactly: no MinHash sketch is needed at that size. Two
 passages tell the same story when most of the shorter one is made of sentences the other repeats
 (nearly) word for word: an outlet's dateline, a credit, a cut or an added sentence, a corrected
@@ -17,9 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from index.text.sentences import split_sentences
-from index.text.terms import fold_accents
-
 T = TypeVar("T")
 
 SHINGLE_WORDS = 3
@@ -33,14 +30,35 @@ SAME_SENTENCE = 0.9
 # Share of the shorter passage's names and figures the other must hold.
 SAME_NAMES = 0.5
 _WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+|\s*\n\s*")
 # A figure, or a capitalised word that does not open its sentence.
 _NAME = re.compile(r"\d+(?:[.,]\d+)*|(?<=[\w,;:'\u2019»)] )[A-ZÀ-Ý][\w-]+")
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[int]:
-    """The hashes of every run of `size` words, accents, case and punctuation set aside."""
-    words = _WORD.findall(fold_accents(text))
+    """The hashes of every run of `size` words, case and punctuation set aside."""
+    return _shingles_of(_words(text, 0, len(text)), size)
+
+
+def _shingles_of(words: Sequence[str], size: int = SHINGLE_WORDS) -> frozenset[int]:
     return frozenset(hash(tuple(words[i : i + size])) for i in range(max(0, len(words) - size + 1)))
+
+
+def _words(text: str, start: int, end: int) -> list[str]:
+    """The words, lower-cased (accents kept: copies of one story keep them, and folding costs more
+    than the rest of the comparison)."""
+    return _WORD.findall(text[start:end].lower())
+
+
+def _rough_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans by punctuation and line breaks alone: both passages of a pair are cut the same
+    way, which is all a comparison needs, at a tenth of the index's own splitter's cost."""
+    spans, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        spans.append((start, end.start()))
+        start = end.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if b > a]
 
 
 def overlap(a: frozenset[int], b: frozenset[int]) -> float:
@@ -57,17 +75,16 @@ class Fingerprint:
     shingles: frozenset[int]
     sentences: tuple[frozenset[int], ...]
     names: frozenset[str]  # figures and names (capitalised words inside a sentence)
+    size: int  # shingles counted sentence by sentence
 
     @classmethod
     def of(cls, text: str) -> Fingerprint:
-        spans = split_sentences(text)
-        pieces = (shingles(text[start:end]) for start, end in spans)
-        names = {fold_accents(m.group()) for start, end in spans for m in _NAME.finditer(text, start, end)}
-        return cls(shingles(text), tuple(piece for piece in pieces if piece), frozenset(names))
-
-    @property
-    def size(self) -> int:
-        return sum(len(sentence) for sentence in self.sentences)
+        spans = _rough_sentences(text)
+        words = [_words(text, start, end) for start, end in spans]
+        pieces = tuple(piece for piece in map(_shingles_of, words) if piece)
+        names = {m.group().lower() for start, end in spans for m in _NAME.finditer(text, start, end)}
+        everything = _shingles_of([word for sentence in words for word in sentence])
+        return cls(everything, pieces, frozenset(names), sum(map(len, pieces)))
 
     def resemblance(self, other: Fingerprint) -> float:
         """The share of the shorter passage (in shingles) made of sentences the other repeats
@@ -86,6 +103,13 @@ class Fingerprint:
         )
         return repeated / short.size
 
+    def could_reach(self, other: Fingerprint, threshold: float) -> bool:
+        """A cheap bound: whether the two share enough shingles for `resemblance` to reach the
+        threshold (a repeated sentence has SAME_SENTENCE of its shingles in common); most pairs
+        of candidates share almost nothing and stop here."""
+        smaller = min(self.size, other.size)
+        return len(self.shingles & other.shingles) >= threshold * SAME_SENTENCE * smaller
+
 
 @dataclass(frozen=True)
 class Story(Generic[T]):
@@ -98,7 +122,7 @@ class Story(Generic[T]):
 def group_stories(
     ranked: Sequence[T],
     *,
-    text: Callable[[T], str],
+    fingerprint: Callable[[T], Fingerprint],
     article: Callable[[T], str],
     threshold: float = SAME_STORY,
 ) -> list[Story[T]]:
@@ -106,10 +130,13 @@ def group_stories(
     it repeats (from another article), or starts its own."""
     groups: list[tuple[T, set[str], list[Fingerprint], list[T]]] = []
     for item in ranked:
-        marks = Fingerprint.of(text(item))
+        marks = fingerprint(item)
         home = article(item)
         for _, articles, seen, also in groups:
-            if home not in articles and any(marks.resemblance(other) >= threshold for other in seen):
+            if home not in articles and any(
+                marks.could_reach(other, threshold) and marks.resemblance(other) >= threshold
+                for other in seen
+            ):
                 articles.add(home)
                 seen.append(marks)
                 also.append(item)

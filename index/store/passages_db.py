@@ -7,8 +7,11 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import overload
+
+import numpy as np
 
 from index.records import Article, Passage, content_hash
 
@@ -208,26 +211,36 @@ class PassageDatabase:
             ).fetchone()
         return record[0] if record else None
 
-    def rows_in_scope(
-        self, collections: Iterable[str] | None = None, since: str | None = None, until: str | None = None
-    ) -> list[int]:
-        """The rows of these collections (all when None) whose article's ISO date lies between
-        `since` and `until` (ISO days, both included; an undated article is outside any period)."""
-        where, values = [], []
-        if collections is not None:
-            names = list(collections)
-            where.append(f"a.collection IN ({','.join('?' * len(names))})")
-            values += names
-        if since is not None:
-            where.append("substr(a.date, 1, 10) >= ?")
-            values.append(since)
-        if until is not None:
-            where.append("substr(a.date, 1, 10) <= ?")
-            values.append(until)
-        query = "SELECT p.row FROM passages p JOIN articles a ON a.id = p.article_id"
-        query += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY p.row"
+    def rows_in_collections(self, collections: Iterable[str]) -> list[int]:
+        names = list(collections)
+        marks = ",".join("?" * len(names))
+        query = (
+            "SELECT p.row FROM passages p JOIN articles a ON a.id = p.article_id "
+            f"WHERE a.collection IN ({marks}) ORDER BY p.row"
+        )
         with self._lock:
-            return [record[0] for record in self._connection.execute(query, values)]
+            return [record[0] for record in self._connection.execute(query, names)]
+
+    def row_days(self, rows: int) -> np.ndarray:
+        """Each passage row's publication day as a proleptic ordinal (`date.toordinal`), 0 when its
+        article has no readable date: one array answers every period question at once."""
+        days = np.zeros(rows, dtype=np.int32)
+        query = (
+            "SELECT p.row, substr(a.date, 1, 10) FROM passages p JOIN articles a ON a.id = p.article_id "
+            "WHERE a.date IS NOT NULL"
+        )
+        with self._lock:
+            records = self._connection.execute(query).fetchall()
+        ordinals: dict[str, int] = {}
+        for row, day in records:
+            if day not in ordinals:
+                try:
+                    ordinals[day] = date.fromisoformat(day).toordinal()
+                except ValueError:
+                    ordinals[day] = 0
+            if 0 <= row < rows:
+                days[row] = ordinals[day]
+        return days
 
     def rows_of_article(self, article_id: str) -> list[int]:
         """The rows of one article's passages, in order."""

@@ -11,6 +11,7 @@ from index.feeds.articles import ArticleDraft, article_body, one_line, slug_for,
 from index.feeds.parse import FeedItem
 from index.ingest.origin import Origin
 from index.ingest.plain_text import parse_text
+from index.text.dates import publication_date
 from index.text.urls import check_url
 
 _TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
@@ -20,7 +21,12 @@ def _item(key: str, link: str | None, title: str) -> FeedItem:
     return FeedItem(key, link, title, None, None, "", False)
 
 
-@given(title=_TEXT, text=_TEXT, url=st.none() | _TEXT, date=st.none() | _TEXT, source=st.none() | _TEXT)
+_DATES = st.datetimes().map(lambda moment: moment.isoformat(timespec="seconds") + "+00:00")
+
+
+@given(
+    title=_TEXT, text=_TEXT, url=st.none() | _TEXT, date=st.none() | _DATES | _TEXT, source=st.none() | _TEXT
+)
 def test_the_reader_gets_back_what_was_written(title, text, url, date, source):
     draft = ArticleDraft(title=title, text=text, url=url, date=date, source=source)
     title_line = one_line(title)
@@ -34,7 +40,7 @@ def test_the_reader_gets_back_what_was_written(title, text, url, date, source):
     assert article.title == title_line
     assert article.text == body  # quotes will be exact slices of what is in the file
     assert article.url == check_url(one_line(url) if url else None).url  # links are checked on reading
-    assert article.date == (one_line(date) or None if date else None)
+    assert article.date == publication_date(one_line(date) if date else None).iso  # read into an ISO day
     assert article.source == (one_line(source) or None if source else None)
 
 

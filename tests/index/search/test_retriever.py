@@ -182,3 +182,18 @@ def test_one_story_carried_by_several_outlets_is_quoted_once_and_names_the_other
     assert {first.article.id, *(a.id for a in first.also_in)} == {"a.txt", "b.txt", "c.txt"}
     assert second.article.id == "other.txt" and second.also_in == ()
     assert [hit.article.id for hit in page_two] == ["other.txt"]  # "More passages": new content
+
+
+def test_a_period_and_a_collection_restrict_together(write_articles, tmp_path, fake_embedder):
+    match = "Le match de rugby à Toulouse a fini sur un score serré."
+    articles = {
+        "sport/2019.txt": _dated("Rugby", "2019-03-02", match),
+        "sport/2020.txt": _dated("Rugby", "2020-03-02", match.replace("serré", "large")),
+        "culture/2019.txt": _dated("Théâtre", "2019-03-02", "La pièce jouée à Toulouse a fini tard."),
+    }
+    retriever = _news(write_articles, tmp_path, fake_embedder, articles)
+    year_2019 = Period(date(2019, 1, 1), date(2019, 12, 31))
+
+    hits = retriever.search("match de rugby à Toulouse", k=3, collections=["sport"], window=year_2019)
+
+    assert [hit.article.id for hit in hits] == ["sport/2019.txt"]

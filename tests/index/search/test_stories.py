@@ -27,7 +27,7 @@ TUESDAY = "Lyon a battu Brest sur le score de 2 à 0, mardi soir, lors de la 13e
 
 
 def _group(*passages: tuple[str, str]):
-    stories = group_stories(passages, text=lambda p: p[1], article=lambda p: p[0])
+    stories = group_stories(passages, fingerprint=lambda p: Fingerprint.of(p[1]), article=lambda p: p[0])
     return [(story.best[0], [p[0] for p in story.also]) for story in stories]
 
 
@@ -67,7 +67,7 @@ def test_a_corrected_figure_in_one_sentence_is_still_the_same_story():
 @given(st.lists(st.tuples(st.sampled_from("abcde"), st.text(max_size=300)), max_size=12))
 def test_every_passage_is_in_exactly_one_story_in_rank_order(passages):
     ranked = [(rank, home, text) for rank, (home, text) in enumerate(passages)]
-    stories = group_stories(ranked, text=lambda p: p[2], article=lambda p: p[1])
+    stories = group_stories(ranked, fingerprint=lambda p: Fingerprint.of(p[2]), article=lambda p: p[1])
     placed = [story.best[0] for story in stories] + [p[0] for story in stories for p in story.also]
     assert sorted(placed) == list(range(len(ranked)))
     bests = [story.best[0] for story in stories]
