@@ -143,7 +143,7 @@ class Retriever:
         ranked = self._ranked(asked, query_vector, pool, scope, today, without)
         period = window
         named = period_in_question(question, today) if window is None and self.options.read_dates else None
-        if named is not None:
+        if named is not None and self._days().any():  # an undated corpus has no period to favour
             # Passages from the period the question names come first when they are likely enough
             # to answer; the rest follow, so a question about an event dated elsewhere still finds it.
             period = named

@@ -197,3 +197,13 @@ def test_a_period_and_a_collection_restrict_together(write_articles, tmp_path, f
     hits = retriever.search("match de rugby à Toulouse", k=3, collections=["sport"], window=year_2019)
 
     assert [hit.article.id for hit in hits] == ["sport/2019.txt"]
+
+
+def test_an_undated_corpus_has_no_period_to_favour_or_report(write_articles, tmp_path, fake_embedder):
+    retriever = _news(
+        write_articles, tmp_path, fake_embedder, {"a.txt": "Chômage\n\nLe chômage a baissé en 2019."}
+    )
+
+    answer = retriever.answer("le chômage en 2019 ?", k=1, today=TODAY)
+
+    assert answer.answered and answer.period is None
