@@ -24,13 +24,20 @@ from index.evaluation.metrics import summarise
 from index.evaluation.squad import SquadQuestion, SquadSet, load_squad
 from index.ingest.passages import SplitSettings, split_article
 from index.records import Article, Passage
-from index.search.fusion import FusionSettings, blend_sentence_scores, fuse, lexical_weight_for
 from index.search.retriever import CANDIDATES
 from index.store.lexical import LexicalIndex
 from index.text.sentences import split_sentences
 from index.text.terms import TokenizerSettings
 from scripts.doc_blocks import write_block
-from scripts.fusion_variants import max_by_owner, reciprocal_rank_fusion, top_rows
+from scripts.fusion_variants import (
+    FusionSettings,
+    blend_sentence_scores,
+    fuse,
+    lexical_weight_for,
+    max_by_owner,
+    reciprocal_rank_fusion,
+    top_rows,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 # The shared evaluation sets sit beside the project checkout (../shared/eval), read in place.

@@ -16,13 +16,12 @@ import numpy as np
 
 from index.embed.embedder import Embedder
 from index.records import Passage
-from index.search import fusion
 from index.search.candidates import gather
 from index.search.highlight import highlight_spans
 from index.search.periods import Period, period_in_question
 from index.search.recency import recency_bonus
 from index.search.second_stage import SecondStage, shipped_model
-from index.search.stories import Fingerprint, group_stories
+from index.search.stories import Fingerprint, dedupe_overlapping, group_stories
 from index.settings import DEFAULTS
 from index.store.loader import LoadedIndex
 from index.store.passages_db import ArticleInfo
@@ -153,7 +152,7 @@ class Retriever:
                 first = self._ranked(asked, query_vector, pool, inside, today, without)
                 ranked = [hit for hit in first if hit.confidence >= bar] + ranked
         # Repeats of a story rank close to it: grouping the first few dozen finds them.
-        ranked = fusion.dedupe_overlapping(ranked, span=_span)[: wanted * 2 + STORY_WINDOW]
+        ranked = dedupe_overlapping(ranked, span=_span)[: wanted * 2 + STORY_WINDOW]
         stories = group_stories(ranked, fingerprint=self._fingerprint, article=lambda hit: hit.article.id)
         hits = [replace(story.best, also_in=tuple(h.article for h in story.also)) for story in stories]
         return [self._with_highlights(hit, asked, query_vector) for hit in hits[offset:wanted]], period

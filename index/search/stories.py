@@ -13,7 +13,7 @@ sentence. bench/duplicates_bench.py measures all three.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -144,3 +144,23 @@ def group_stories(
         else:
             groups.append((item, {home}, [marks], []))
     return [Story(best, tuple(also)) for best, _, _, also in groups]
+
+
+def dedupe_overlapping(
+    hits: Iterable[T],
+    span: Callable[[T], tuple[Hashable, int, int]],
+) -> list[T]:
+    """Keep hits in order, dropping any that overlaps an already kept hit of the same article.
+
+    `span(hit)` returns `(article_id, start, end)` with `[start, end)` character offsets.
+    """
+    kept: list[T] = []
+    taken: dict[Hashable, list[tuple[int, int]]] = {}
+    for hit in hits:
+        article, start, end = span(hit)
+        spans = taken.setdefault(article, [])
+        if any(start < other_end and other_start < end for other_start, other_end in spans):
+            continue
+        spans.append((start, end))
+        kept.append(hit)
+    return kept

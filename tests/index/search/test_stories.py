@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.search.stories import Fingerprint, group_stories
+from index.search.stories import Fingerprint, dedupe_overlapping, group_stories
 
 WIRE = (
     "La Russie a demandé à la Chine des équipements militaires pour soutenir son invasion de "
@@ -75,3 +75,9 @@ def test_every_passage_is_in_exactly_one_story_in_rank_order(passages):
     for story in stories:
         homes = [story.best[1], *(p[1] for p in story.also)]
         assert len(homes) == len(set(homes))
+
+
+def test_dedupe_overlapping_drops_overlapping_windows_of_one_article_only() -> None:
+    hits = [("a", 0, 100), ("a", 50, 150), ("b", 0, 100), ("a", 100, 200), ("a", 90, 110)]
+    kept = dedupe_overlapping(hits, span=lambda hit: hit)
+    assert kept == [("a", 0, 100), ("b", 0, 100), ("a", 100, 200)]

@@ -1,18 +1,21 @@
-"""Fusion: hand-made inputs whose right order is known."""
+"""The fusion variants experiments compare (scripts/fusion_variants.py): hand-made inputs whose right
+order is known."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from index.search.fusion import (
+from scripts.fusion_variants import (
     FusionSettings,
     blend_sentence_scores,
-    dedupe_overlapping,
     fuse,
     lexical_weight_for,
+    max_by_owner,
+    min_max,
+    reciprocal_rank_fusion,
+    top_rows,
 )
-from scripts.fusion_variants import max_by_owner, min_max, reciprocal_rank_fusion, top_rows
 
 
 def test_fuse_lets_a_strong_keyword_match_overtake_a_close_dense_score() -> None:
@@ -61,9 +64,3 @@ def test_top_rows_and_min_max() -> None:
     ]
     assert min_max(np.array([2.0, 4.0, 3.0])).tolist() == [0.0, 1.0, 0.5]
     assert min_max(np.array([1.0, 1.0])).tolist() == [0.0, 0.0]
-
-
-def test_dedupe_overlapping_drops_overlapping_windows_of_one_article_only() -> None:
-    hits = [("a", 0, 100), ("a", 50, 150), ("b", 0, 100), ("a", 100, 200), ("a", 90, 110)]
-    kept = dedupe_overlapping(hits, span=lambda hit: hit)
-    assert kept == [("a", 0, 100), ("b", 0, 100), ("a", 100, 200)]
