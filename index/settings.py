@@ -6,10 +6,14 @@ these in `index.assembly`; where they have defaults, they read them from `DEFAUL
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from dotenv import dotenv_values
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
@@ -137,6 +141,74 @@ def variable_name(settings: type[BaseSettings], field: str) -> str:
     if isinstance(alias, str):
         return alias
     return f"{settings.model_config.get('env_prefix', '')}{field}".upper()
+
+
+def variable_names(settings: type[BaseSettings]) -> set[str]:
+    """Every environment variable a settings class reads, upper case (aliases included)."""
+    names: set[str] = set()
+    prefix = str(settings.model_config.get("env_prefix", ""))
+    for field, info in settings.model_fields.items():
+        alias = info.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update(choice.upper() for choice in alias.choices if isinstance(choice, str))
+        elif isinstance(alias, str):
+            names.add(alias.upper())
+        else:
+            names.add(f"{prefix}{field}".upper())
+    return names
+
+
+def unknown_setting(
+    settings: type[BaseSettings],
+    environ: Mapping[str, str] | None = None,
+    *,
+    near_misses_only: bool = False,
+) -> str | None:
+    """A QA_* variable (environment or `.env`) that no setting reads, as one sentence; else None.
+
+    pydantic-settings ignores unknown names, so `QA_MIN_CONFIDANCE=0.5` would silently change
+    nothing. With `near_misses_only`, only names within two letters of a known one count: for a
+    program whose settings are a part of the project's (qa-index does not read the bot's).
+    """
+    prefix = str(settings.model_config.get("env_prefix", "")).upper()
+    given = {name.upper(): " (in .env)" for name in _dotenv_names(settings)}
+    given.update({name.upper(): "" for name in (os.environ if environ is None else environ)})
+    known = variable_names(settings)
+    for name, where in sorted(given.items()):
+        if not prefix or not name.startswith(prefix) or name in known:
+            continue
+        if near_misses_only:
+            close = [known_name for known_name in sorted(known) if edit_distance(name, known_name) <= 2]
+            if not close:
+                continue
+        else:
+            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+        hint = (
+            f"did you mean {close[0]}?" if close else "the settings are listed in the README (Configuration)"
+        )
+        return f"{name}{where} is not a setting (it would be ignored): {hint}"
+    return None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: how many letters to add, remove or change to turn `a` into `b`."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+def _dotenv_names(settings: type[BaseSettings]) -> list[str]:
+    env_file = settings.model_config.get("env_file")
+    if not isinstance(env_file, str | Path) or not Path(env_file).is_file():
+        return []
+    try:
+        return [name for name in dotenv_values(env_file) if name]
+    except (OSError, UnicodeDecodeError):  # pydantic-settings reports an unreadable .env itself
+        return []
 
 
 def settings_problem(error: ValidationError | SettingsError, settings: type[BaseSettings]) -> str:

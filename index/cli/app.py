@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from pydantic_settings import BaseSettings, SettingsError
 
 from index.errors import ArticleIndexError
-from index.settings import settings_problem
+from index.settings import settings_problem, unknown_setting
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # the command ran and failed; the sentence says why
@@ -57,12 +57,19 @@ class Program:
     settings: type[BaseSettings]
     log_format: str = "%(message)s"
     interrupted: str | None = None  # printed on Ctrl-C
+    # True when `settings` holds every setting of the project, so any unknown QA_* name is a typo;
+    # False refuses only names close to one of `settings` (the other program may read the rest).
+    knows_every_setting: bool = True
 
     def main(self, argv: Sequence[str] | None = None) -> int:
         args = self.parser().parse_args(argv)
         command: Command = args.command_
         quiet = command.quiet or bool(getattr(args, "json", False))
         logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format=self.log_format)
+        unknown = unknown_setting(self.settings, near_misses_only=not self.knows_every_setting)
+        if unknown:
+            print(f"error: {unknown}", file=sys.stderr)
+            return EXIT_USAGE
         try:
             settings = self.settings(**settings_overrides(args, self.settings))
             assert command.run is not None

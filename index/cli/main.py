@@ -186,6 +186,7 @@ QA_INDEX = Program(
     ),
     settings=IndexSettings,
     interrupted="interrupted: the published index was left as it was",
+    knows_every_setting=False,  # qa-bot reads more QA_* settings, often from the same .env
 )
 
 

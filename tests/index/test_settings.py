@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.cli import QA_BOT
 from bot.settings import BotSettings
 from index.cli.main import QA_INDEX
-from index.settings import variable_name
+from index.settings import IndexSettings, edit_distance, unknown_setting, variable_name, variable_names
 
 
 @pytest.fixture(autouse=True)
@@ -120,3 +120,64 @@ def test_any_value_of_any_setting_is_accepted_or_one_sentence(monkeypatch, capsy
     assert "secret-token-never-printed" not in error
     if code == 2:
         assert error.startswith(f"error: {variable}") and error.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("variable", "suggested"),
+    [
+        ("QA_MIN_CONFIDANCE", "QA_MIN_CONFIDENCE"),
+        ("QA_PASSAGE_WORD", "QA_PASSAGE_WORDS"),
+        ("qa_index_dri", "QA_INDEX_DIR"),
+        ("QA_MODEL", "QA_EMBEDDING_MODEL"),
+        ("QA_FOLLOWUP_MINUTES", "QA_FOLLOW_UP_MINUTES"),
+    ],
+)
+def test_a_misspelt_setting_is_refused_with_the_name_meant(monkeypatch, capsys, variable, suggested) -> None:
+    _refuse_work(monkeypatch)
+    monkeypatch.setenv(variable, "0.5")
+    assert QA_BOT.main(["ask", "Où est Rome ?"]) == 2
+    error = capsys.readouterr().err
+    assert (
+        error
+        == f"error: {variable.upper()} is not a setting (it would be ignored): did you mean {suggested}?\n"
+    )
+
+
+def test_a_misspelt_setting_in_dotenv_says_where_it_is(monkeypatch, capsys, tmp_path) -> None:
+    _refuse_work(monkeypatch)
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=secret\nQA_PASAGE_WORDS=50\n", encoding="utf-8")
+    assert QA_INDEX.main(["rebuild"]) == 2
+    error = capsys.readouterr().err
+    assert "QA_PASAGE_WORDS (in .env) is not a setting" in error and "QA_PASSAGE_WORDS?" in error
+    assert "secret" not in error
+
+
+def test_an_unknown_setting_far_from_any_is_refused_by_the_bot(monkeypatch, capsys) -> None:
+    _refuse_work(monkeypatch)
+    monkeypatch.setenv("QA_TOP_K", "3")
+    assert QA_BOT.main(["ask", "Où est Rome ?"]) == 2
+    assert "QA_TOP_K is not a setting" in capsys.readouterr().err
+
+
+def test_qa_index_leaves_the_bots_settings_alone(monkeypatch, capsys) -> None:
+    """A shared .env holds the bot's settings too: qa-index, which does not read them, still runs."""
+    _refuse_work(monkeypatch)
+    for variable in variable_names(BotSettings) - variable_names(IndexSettings):
+        monkeypatch.setenv(variable, "1")
+    monkeypatch.setenv("QA_VECTOR_INDEX", "bogus")  # so the command stops at the settings it does read
+    assert QA_INDEX.main(["rebuild"]) == 2
+    assert capsys.readouterr().err.startswith("error: QA_VECTOR_INDEX='bogus'")
+
+
+def test_no_bot_setting_is_one_typo_away_from_an_index_setting() -> None:
+    """qa-index refuses names within two letters of its own: none of the bot's may be that close."""
+    bot_only = variable_names(BotSettings) - variable_names(IndexSettings)
+    assert min(edit_distance(a, b) for a in bot_only for b in variable_names(IndexSettings)) > 2
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(sorted(variable_names(BotSettings))), st.randoms())
+def test_every_real_setting_in_any_case_is_known(variable, random) -> None:
+    spelt = "".join(char.lower() if random.random() < 0.5 else char for char in variable)
+    assert unknown_setting(BotSettings, {spelt: "1"}) is None
+    assert unknown_setting(IndexSettings, {spelt: "1"}, near_misses_only=True) is None
