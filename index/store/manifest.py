@@ -54,7 +54,7 @@ class Manifest:
             raise IndexCorruptError(
                 f"{path} is missing: rebuild the index with `qa-index rebuild`"
             ) from error
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, OSError) as error:  # garbage, wrong fields, a folder in its place
             raise IndexCorruptError(
                 f"{path} is unreadable ({error}): rebuild the index with `qa-index rebuild`"
             ) from error

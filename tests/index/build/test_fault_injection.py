@@ -89,6 +89,9 @@ def _damage(path: Path, how: str) -> None:
         path.unlink()
     elif how == "truncate":
         path.write_bytes(path.read_bytes()[: max(1, path.stat().st_size // 2)])
+    elif how == "folder":  # a careless copy or restore can leave a folder where a file was
+        path.unlink()
+        (path / "stray").mkdir(parents=True)
     else:
         path.write_bytes(random.Random(path.name).randbytes(max(64, path.stat().st_size)))
 
@@ -104,7 +107,7 @@ _VERSION_FILES = [
 ]
 
 
-@pytest.mark.parametrize("how", ["delete", "truncate", "garbage"])
+@pytest.mark.parametrize("how", ["delete", "truncate", "garbage", "folder"])
 def test_every_damaged_file_is_refused_with_a_sentence_then_healed_by_a_rebuild(tmp_path, how) -> None:
     articles = _articles(tmp_path / "articles", 12, seed=2)
     index_dir = tmp_path / "index"
