@@ -10,13 +10,13 @@ import json
 import logging
 import time
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from bot.conversations import Conversations
 from bot.live_index import LiveIndex
-from bot.privacy import append_private, without_mentions
+from bot.privacy import append_private, without_mentions, words_only
 from index import (
     Answer,
     AnswerLog,
@@ -99,7 +99,10 @@ class AnswerFlow:
         question = without_mentions(question)  # stored and logged: no ids of the people it names
         reading = self.conversations.read(conversation, question)
         question = reading.query  # "et à Lyon ?" is stored, paged and labelled as the question it stands for
-        answer = await self.live.answer(question, self.k, collections=collections or None, window=window)
+        searched = await self.live.answer(
+            words_only(question), self.k, collections=collections or None, window=window
+        )
+        answer = replace(searched, question=question)
         self.conversations.answered(conversation, answer)
         answer_id = None
         if self.log is not None:
@@ -126,7 +129,7 @@ class AnswerFlow:
         offset = stored.first_page if start is None else start
         window = Period(stored.since or date.min, stored.until or date.max)
         found = await self.live.answer(
-            stored.question,
+            words_only(stored.question),
             self.k,
             offset=offset,
             collections=stored.collections or None,

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.conversations import Conversations
 from bot.guards import check_text
+from bot.privacy import words_only
 from bot.settings import BotSettings
 from bot.ui.replies import answer_reply, render_plain
 from bot.ui.texts import guess_locale, text
@@ -111,7 +112,7 @@ def _ask(args: argparse.Namespace, settings: BotSettings) -> int:
         print(f"--since/--until: {error}", file=sys.stderr)
         return EXIT_USAGE
     retriever = _open(settings)
-    answer = retriever.answer(args.question, k=settings.passages_per_answer, window=window)
+    answer = retriever.answer(words_only(args.question), k=settings.passages_per_answer, window=window)
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False))
     else:
@@ -145,7 +146,7 @@ def _chat(args: argparse.Namespace, settings: BotSettings) -> int:
                 flush=True,
             )
             continue
-        reading = conversation.read("terminal", question)
+        reading = conversation.read("terminal", words_only(question))
         answer = retriever.answer(reading.query, k=settings.passages_per_answer)
         conversation.answered("terminal", answer)
         if as_json:  # one JSON object per line, each as `ask --json` prints it

@@ -172,6 +172,10 @@ class Retriever:
         model = self.options.model
         scores = model.rank(found.features)
         confidence = model.confidence(found.features, scores)
+        if not found.query.terms:
+            # Nothing to look for ("???", emoji, only stop words): the calibrator was never fitted on
+            # such a question and would trust the cosine alone; no passage answers it.
+            confidence = np.zeros_like(confidence)
         best = sorted(range(len(found)), key=lambda i: (-scores[i], int(found.rows[i])))[:pool]
         stored = self.index.database.passages([int(found.rows[i]) for i in best])
         candidates = [

@@ -9,10 +9,12 @@ import stat
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.answering import AnswerFlow
-from bot.privacy import without_mentions
+from bot.privacy import without_mentions, words_only
 from bot.settings import BotSettings
 from devtools.fake_embedder import FakeEmbedder
 from index.assembly import answer_log_from
@@ -26,6 +28,30 @@ QUESTION = f"<@{IDS[0]}> et <@!{IDS[1]}> au rôle <@&{IDS[2]}> dans <#{IDS[3]}> 
 
 def test_mentions_lose_their_ids() -> None:
     assert without_mentions(QUESTION) == "@user et @user au rôle @role dans #channel : grève des trains ?"
+
+
+def test_what_is_searched_is_the_words_without_markup() -> None:
+    assert words_only(QUESTION) == "et au rôle dans : grève des trains ?"
+    assert words_only("@everyone <:train:123456> grève <t:1700000000:R> @here ?") == "grève ?"
+    assert words_only("user@example.org #1 et C# ?") == "user@example.org #1 et C# ?"
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="<@#")))
+def test_text_without_markup_is_searched_as_typed(text) -> None:
+    assert words_only(text) == " ".join(text.split())
+
+
+async def test_a_mention_in_a_question_does_not_change_its_answer(index_dir) -> None:
+    live = live_index(index_dir, FakeEmbedder())
+    await live.reload()
+    flow = AnswerFlow(live, None, 2)
+    plain = await flow.ask("grève des trains ?", user_id=1, channel_id=2)
+    marked = await flow.ask(
+        f"<@{IDS[0]}> @everyone grève des trains <:rail:{IDS[1]}> ?", user_id=3, channel_id=2
+    )
+    live.close()
+    assert [hit.row for hit in marked.answer.hits] == [hit.row for hit in plain.answer.hits]
+    assert marked.answer.confidence == pytest.approx(plain.answer.confidence)
 
 
 async def test_stored_and_logged_questions_hold_no_ids(index_dir, tmp_path) -> None:

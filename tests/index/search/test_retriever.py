@@ -77,6 +77,19 @@ def test_a_question_about_the_articles_is_surer_than_one_about_nothing_there(wri
     assert retriever.answer("cargo port Brest").confidence > retriever.answer("volcan Islande").confidence
 
 
+def test_a_question_with_no_word_to_look_for_is_not_answered(write_articles, tmp_path):
+    """Punctuation, emoji or stop words alone: the cosine of such a "question" to some passage says
+    nothing, and the bot used to quote with medium confidence."""
+    embedder = FakeEmbedder()
+    rebuild(write_articles({"port.txt": HARBOUR}), tmp_path / "index", embedder)
+    retriever = _retriever(tmp_path / "index", embedder)
+
+    for question in ("???", "😀😀😀", "le la les de", "What is it?", "…"):
+        answer = retriever.answer(question)
+        assert not answer.answered and answer.hits == [] and answer.confidence == 0.0, question
+    assert retriever.answer("le port de Brest ?").answered
+
+
 def test_chat_abbreviations_are_written_out_before_searching(write_articles, tmp_path):
     embedder = FakeEmbedder()
     text = "Le procès\n\nPourquoi l'adolescent a-t-il été écroué ? Parce qu'il avait volé un vélo."
