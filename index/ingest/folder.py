@@ -53,6 +53,7 @@ _NOT_ARTICLE_STEMS = frozenset({"readme", "license", "licence", "copying", "chan
 OUTSIDE_THE_FOLDER = (
     "a link to a file or folder outside the articles folder: not read (copy it into the folder)"
 )
+NAME_NOT_TEXT = "its name is not UTF-8 text (or holds a line break): rename it"
 
 
 @dataclass(frozen=True)
@@ -128,15 +129,31 @@ def _scan(root: Path) -> _Scan:
         visited.add(real)
         # Real folders before links to them, so a folder linked inside keeps its own path as id.
         shown = [name for name in dirs if not name.startswith(".")]
+        for name in [name for name in shown if not _usable_name(name)]:
+            problems.append(SkippedFile(_printable((base / name).as_posix()), NAME_NOT_TEXT))
+            shown.remove(name)
         dirs[:] = sorted(shown, key=lambda name: (os.path.islink(os.path.join(folder, name)), name))
         for name in files:
             if name.startswith("."):
                 continue
-            if _inside(os.path.realpath(Path(folder) / name), real_root):
+            if not _usable_name(name):  # an article id must be text the database and Discord take
+                problems.append(SkippedFile(_printable((base / name).as_posix()), NAME_NOT_TEXT))
+            elif _inside(os.path.realpath(Path(folder) / name), real_root):
                 relative.append((base / name).as_posix())
             else:
                 problems.append(SkippedFile((base / name).as_posix(), OUTSIDE_THE_FOLDER))
     return _Scan(files=[root / name for name in sorted(relative)], problems=problems)
+
+
+def _usable_name(name: str) -> bool:
+    """Whether a file or folder name can be an article id: UTF-8 text on one line."""
+    return not any("\udc80" <= char <= "\udcff" or char in "\r\n" for char in name)
+
+
+def _printable(name: str) -> str:
+    """A name with undecodable bytes shown as U+FFFD and line breaks as spaces, safe to print."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def _inside(real_path: str, real_root: str) -> bool:

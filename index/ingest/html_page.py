@@ -15,6 +15,9 @@ from index.ingest.origin import Item, Origin, Skip
 from index.ingest.plain_text import split_title, trim_blank_lines
 
 _log = logging.getLogger(__name__)
+# trafilatura logs its own parse failures ("discarding data: None", "empty HTML tree") as errors,
+# in the middle of a rebuild's output; what a page yields, or why it is skipped, is reported here.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 # Page chrome that is never article text, dropped by the plain lxml fallback.
 _NOISE_XPATH = "//head|//script|//style|//noscript|//template|//nav|//header|//footer|//aside|//form"

@@ -225,6 +225,35 @@ def test_links_leaving_the_folder_are_skipped_and_listed(tmp_path: Path) -> None
     assert "secret-token-value" not in repr(load)
 
 
+def test_names_that_are_not_text_are_skipped_and_listed_printably(tmp_path: Path) -> None:
+    """A name with bytes that are not UTF-8 crashed the whole rebuild when stored as an id."""
+    write(tmp_path, "real.txt", "Real\nAn article.")
+    os.makedirs(os.path.join(os.fsencode(tmp_path), b"caf\xe9"))
+    for name in (b"weird\xffname.txt", b"caf\xe9/inside.txt", b"two\nlines.txt"):
+        with open(os.path.join(os.fsencode(tmp_path), name), "wb") as handle:
+            handle.write(b"Title\nSome text.")
+
+    load = load_articles(tmp_path)
+
+    assert [a.id for a in load.articles] == ["real.txt"]
+    assert sorted(skip.path for skip in load.skipped) == ["caf\ufffd", "two lines.txt", "weird\ufffdname.txt"]
+    assert all(skip.reason.startswith("its name is not UTF-8 text") for skip in load.skipped)
+    assert all(skip.describe().encode("utf-8") for skip in load.skipped)  # printable anywhere
+
+
+def test_a_rebuild_survives_a_name_that_is_not_text(tmp_path: Path) -> None:
+    from devtools.fake_embedder import FakeEmbedder
+    from index.build.pipeline import rebuild
+
+    write(tmp_path / "articles", "real.txt", "Real\nAn article about the harbour.")
+    with open(os.path.join(os.fsencode(tmp_path / "articles"), b"bad\xff.txt"), "wb") as handle:
+        handle.write(b"Title\nSome text.")
+
+    report = rebuild(tmp_path / "articles", tmp_path / "index", FakeEmbedder())
+
+    assert report.version and report.articles == 1 and len(report.skipped) == 1
+
+
 def test_streaming_gives_the_same_result_in_the_same_order(tmp_path: Path) -> None:
     write(tmp_path, "a.txt", "Alpha\nFirst.")
     write(tmp_path, "b.pdf", b"%PDF")
