@@ -65,6 +65,7 @@ def rebuild(
     location = IndexLocation(index_dir)
     with location.rebuild_lock():
         report = BuildReport(index_dir=str(index_dir), furniture={} if options.split.drop_furniture else None)
+        _move_misplaced(location, report)
         previous = _published_articles(location, embedder, options, report)
         location.remove_abandoned()
         leftovers = _leftover_vectors(location)
@@ -133,6 +134,20 @@ def _leftover_vectors(location: IndexLocation) -> list[Path]:
     for path in pending[_LEFTOVERS_READ:]:
         path.unlink(missing_ok=True)
     return pending[:_LEFTOVERS_READ]
+
+
+def _move_misplaced(location: IndexLocation, report: BuildReport) -> None:
+    """A file where the index keeps a folder, or a folder where it keeps its cache file, is moved
+    aside (kept, never read again) so the build can go on; the summary says so."""
+    for path, folder in (
+        (location.versions, True),
+        (location.cache, True),
+        (location.embedding_cache, False),
+    ):
+        if path.exists() and path.is_dir() != folder:
+            aside = set_aside(path)
+            kind = "a file" if folder else "a folder"
+            report.notes.append(f"{path} was {kind}, not what the index keeps there: moved to {aside}")
 
 
 def _open_cache(

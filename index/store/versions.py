@@ -32,6 +32,8 @@ from index.store.layout import (
 
 # What a version folder is called (see new_build_dir): no path separators, no leading dot.
 _VERSION_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.-]*$")
+_STAMPED_NAME = re.compile(r"^\d{8}T\d{6,12}-[0-9a-f]{6}$")  # what `new_build_dir` names a version
+_CURRENT_MAX_BYTES = 256  # a version name is ~30; a huge file in its place is not read whole
 
 
 class IndexLocation:
@@ -63,8 +65,13 @@ class IndexLocation:
         """The published version's name; None before the first build; `IndexCorruptError` if
         CURRENT holds anything but the name of a version folder (a path, garbage, a folder)."""
         pointer = self.root / CURRENT
+        if pointer.is_symlink():  # never read through it: its target could be any file (a .env)
+            raise IndexCorruptError(
+                f"{pointer} is a link, not the file naming the published version: {self._repair}"
+            )
         try:
-            name = pointer.read_text(encoding="utf-8").strip()
+            with pointer.open("rb") as handle:
+                name = handle.read(_CURRENT_MAX_BYTES).decode("utf-8").strip()
         except FileNotFoundError:
             return None
         except IsADirectoryError as error:
@@ -74,11 +81,19 @@ class IndexLocation:
         except (OSError, UnicodeDecodeError) as error:
             raise IndexCorruptError(f"{pointer} cannot be read ({error}): {self._repair}") from error
         if not name:
-            return None
-        if not _VERSION_NAME.match(name) or not self._is_version(name):
-            shown = name if len(name) <= 80 else name[:79] + "…"
             raise IndexCorruptError(
-                f"{pointer} names {shown!r}, which is not a version folder in {self.versions}: {self._repair}"
+                f"{pointer} is empty instead of naming the published version: {self._repair}"
+            )
+        if not _VERSION_NAME.match(name) or not self._is_version(name):
+            # Echoed only when it has the shape of a name a build gives: anything else may be what a
+            # careless copy put there (a token), and this sentence reaches logs and /stats.
+            shown = (
+                repr(name)
+                if _STAMPED_NAME.match(name)
+                else f"{len(name)} characters that are no version name"
+            )
+            raise IndexCorruptError(
+                f"{pointer} names {shown}, which is not a version folder in {self.versions}: {self._repair}"
             )
         return name
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -81,6 +82,54 @@ def test_current_may_only_name_a_version_folder(built, pointer: str) -> None:
         open_published(index_dir)
     rebuild(articles, index_dir, FakeEmbedder())
     assert _answers(index_dir, "volcan Hekla") == "volcan.txt"
+
+
+@pytest.mark.parametrize("how", ["link to a secret", "a secret copied in", "empty", "huge"])
+def test_a_damaged_current_never_shows_what_it_holds_and_the_rebuild_repairs_it(built, tmp_path, how) -> None:
+    """The refusal reaches logs and the admins' /stats: it must not quote a file CURRENT points at."""
+    articles, index_dir = built
+    secret = tmp_path / ".env"
+    secret.write_text("MTIzNDU2Nzg5.GhIjKl.secret-token_value\n", encoding="utf-8")
+    pointer = index_dir / "CURRENT"
+    pointer.unlink()
+    if how == "link to a secret":
+        pointer.symlink_to(secret)
+    elif how == "a secret copied in":
+        pointer.write_bytes(secret.read_bytes())
+    elif how == "empty":
+        pointer.write_bytes(b"")
+    else:
+        with pointer.open("wb") as handle:
+            handle.truncate(2_000_000_000)  # sparse: never read whole
+
+    with pytest.raises(IndexCorruptError, match="qa-index rebuild") as refused:
+        open_published(index_dir)
+    assert "secret" not in str(refused.value) and "MTIz" not in str(refused.value)
+    report = rebuild(articles, index_dir, FakeEmbedder())
+    assert "secret" not in (report.full_rebuild_reason or "")
+    assert pointer.is_file() and not pointer.is_symlink()
+    assert secret.read_text(encoding="utf-8").startswith("MTIz")  # the link's target is left alone
+    assert _answers(index_dir, "volcan Hekla") == "volcan.txt"
+
+
+@pytest.mark.parametrize("name", ["cache", "versions", "cache/embeddings.sqlite"])
+def test_a_file_and_a_folder_swapped_are_moved_aside_by_the_rebuild(built, name) -> None:
+    """`cache` as a file crashed every rebuild with a traceback; a folder as the cache was never used."""
+    articles, index_dir = built
+    path = index_dir / name
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
+    if name.endswith(".sqlite"):
+        (path / "stray").mkdir(parents=True)
+    else:
+        path.write_text("left here by a careless copy", encoding="utf-8")
+
+    report = rebuild(articles, index_dir, FakeEmbedder())
+    again = rebuild(articles, index_dir, FakeEmbedder())
+
+    assert any(f"{path} was a" in note and "moved to" in note for note in report.notes)
+    assert _answers(index_dir, "volcan Hekla") == "volcan.txt"
+    assert IndexLocation(index_dir).embedding_cache.is_file() and again.notes == []
+    assert again.passages_embedded == 0  # the cache works again: nothing is embedded twice
 
 
 def test_current_replaced_by_a_folder_is_refused_then_put_aside_by_the_rebuild(built) -> None:
