@@ -19,9 +19,8 @@ from index.evaluation.squad import PARTS, load_squad
 from index.ingest.folder import load_articles
 from index.search.retriever import Retriever
 from index.settings import IndexSettings
-from index.store.layout import CURRENT, VERSIONS_DIR
 from index.store.loader import open_published
-from index.store.versions import IndexLocation
+from index.store.versions import IndexLocation, index_holding, refuse_inside_an_index
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +53,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 def _eval(args: argparse.Namespace, settings: IndexSettings) -> int:
     """Evaluation builds in a work folder of its own and never publishes into an index folder."""
+    if args.work_dir:
+        evaluation_index(args.work_dir)  # refused before anything is read or embedded
+    if args.plots:
+        refuse_inside_an_index(args.plots, "qa-index eval --plots")
     squad = load_squad(args.squad_file, questions_from=args.questions_from)
     articles = list(squad.articles)
     if args.distractors:
@@ -84,11 +87,13 @@ def _eval(args: argparse.Namespace, settings: IndexSettings) -> int:
 
 
 def evaluation_index(work_dir: Path) -> Path:
-    """The index folder inside an evaluation work folder; refuses a folder that holds a real index."""
-    if (work_dir / CURRENT).exists() or (work_dir / VERSIONS_DIR).exists():
+    """The index folder inside an evaluation work folder; refuses a folder in or of a real index."""
+    holder = index_holding(work_dir)
+    if holder is not None:
         raise ArticleIndexError(
-            f"{work_dir} holds an index: evaluation never writes into one; give --work-dir an empty "
-            "folder (or one an earlier evaluation used) and pass the index with --index to reuse its cache"
+            f"{work_dir} is or lies in the index folder {holder}: evaluation never writes into one; give "
+            "--work-dir an empty folder (or one an earlier evaluation used) and pass the index with "
+            "--index to reuse its cache"
         )
     work_dir.mkdir(parents=True, exist_ok=True)
     return work_dir / "evaluation-index"

@@ -10,7 +10,7 @@ from index.cli.app import Command, index_arguments
 from index.feedback.answer_log import AnswerLog, ExportReport, FeedbackError, UsageStats
 from index.settings import IndexSettings
 from index.store.loader import open_published
-from index.store.versions import IndexLocation
+from index.store.versions import IndexLocation, refuse_inside_an_index
 
 
 def _open_log(settings: IndexSettings) -> AnswerLog:
@@ -23,6 +23,7 @@ def _open_log(settings: IndexSettings) -> AnswerLog:
 
 
 def _export(args: argparse.Namespace, settings: IndexSettings) -> int:
+    refuse_inside_an_index(args.out.parent, "qa-index feedback export")
     with _open_log(settings) as log:
         loaded = open_published(settings.index_dir)
         try:

@@ -200,6 +200,35 @@ class IndexLocation:
             handle.close()
 
 
+def index_holding(path: Path) -> Path | None:
+    """The index folder `path` is or lies in (one with CURRENT, or a version under versions/), else None."""
+    for folder in (path.resolve(), *path.resolve().parents):
+        if (folder / CURRENT).exists() or _holds_versions(folder / VERSIONS_DIR):
+            return folder
+    return None
+
+
+def _holds_versions(folder: Path) -> bool:
+    """Whether a folder holds built versions (a mere folder named "versions" elsewhere does not count)."""
+    try:
+        return folder.is_dir() and any(
+            _STAMPED_NAME.match(entry.name) or entry.name.startswith(BUILDING_PREFIX)
+            for entry in os.scandir(folder)
+        )
+    except OSError:
+        return False
+
+
+def refuse_inside_an_index(path: Path, what: str) -> None:
+    """Refuse, in one sentence, to write `what` at a path inside an index folder (read-only commands)."""
+    holder = index_holding(path)
+    if holder is not None:
+        raise IndexLocationError(
+            f"{path} is inside the index folder {holder}: {what} never writes into an index; "
+            "choose a path outside it"
+        )
+
+
 def _fsync_dir(path: Path) -> None:
     descriptor = os.open(path, os.O_RDONLY)
     try:

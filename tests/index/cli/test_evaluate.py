@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from index.build.pipeline import rebuild
+from index.cli.evaluate import evaluation_index
 from index.cli.main import main as qa_index
 from tests.conftest import SAMPLE_ARTICLES
 
@@ -106,6 +107,17 @@ def test_eval_refuses_to_work_inside_an_index_folder(tmp_path, capsys, packaged_
     rebuild(SAMPLE_ARTICLES, served, packaged_embedder)
     before = _snapshot(served)
 
-    assert qa_index(["eval", str(_squad(tmp_path / "fr.json", FRENCH)), "--work-dir", str(served)]) == 1
-    assert "evaluation never writes into one" in capsys.readouterr().err
-    assert _snapshot(served) == before
+    squad = str(_squad(tmp_path / "fr.json", FRENCH))
+    version = next((served / "versions").iterdir())
+    for work in (served, served / "cache", version, served / "new-subfolder"):
+        assert qa_index(["eval", squad, "--work-dir", str(work)]) == 1
+        assert "evaluation never writes into one" in capsys.readouterr().err
+    assert qa_index(["eval", squad, "--plots", str(served / "plots")]) == 1
+    assert "qa-index eval --plots never writes into an index" in capsys.readouterr().err
+    assert _snapshot(served) == before and not (served / "new-subfolder").exists()
+
+
+def test_a_folder_that_merely_is_named_versions_is_no_index(tmp_path, capsys):
+    (tmp_path / "versions" / "draft-2").mkdir(parents=True)  # someone's own folder, not an index
+    work = tmp_path / "eval-work"
+    assert evaluation_index(work) == work / "evaluation-index"

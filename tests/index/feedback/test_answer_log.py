@@ -489,6 +489,19 @@ def test_cli_exports_and_prints_stats(
     assert json.loads(capsys.readouterr().out)["thumbs_up"] == 4
 
 
+def test_cli_export_never_writes_into_an_index_folder(
+    log: AnswerLog, retriever: Retriever, index_dir: Path, capsys
+) -> None:
+    """`feedback export var/index/CURRENT` (a slip of the tab key) would overwrite what is served."""
+    _label_every_article(log, retriever)
+    current = index_dir / "CURRENT"
+    before = current.read_bytes()
+    for out in (current, index_dir / "export.json", next((index_dir / "versions").iterdir()) / "x.json"):
+        assert main(["feedback", "export", str(out), "--index", str(index_dir)]) == 1
+        assert "never writes into an index" in capsys.readouterr().err
+    assert current.read_bytes() == before and not (index_dir / "export.json").exists()
+
+
 def test_cli_says_when_no_feedback_was_collected(index_dir: Path, tmp_path: Path, capsys) -> None:
     assert main(["feedback", "stats", "--index", str(index_dir)]) == 1
     assert "no feedback has been collected yet" in capsys.readouterr().err
