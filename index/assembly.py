@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from index.build.options import BuildOptions
+from index.embed.cache import set_aside
 from index.embed.embedder import Embedder, EmbedderOptions, load_embedder
-from index.feedback.answer_log import AnswerLog
+from index.feedback.answer_log import AnswerLog, UnreadableFeedbackError
 from index.feeds.options import FetchOptions, FollowOptions
 from index.ingest.passages import SplitSettings
 from index.search.retriever import RetrievalOptions, Retriever
 from index.settings import IndexSettings
 from index.store.loader import open_published
 from index.store.versions import IndexLocation
+
+_log = logging.getLogger(__name__)
 
 
 def embedder_from(settings: IndexSettings) -> Embedder:
@@ -56,13 +61,25 @@ def open_retriever(settings: IndexSettings, embedder: Embedder) -> Retriever:
 
 def answer_log_from(settings: IndexSettings) -> AnswerLog:
     """The answer and vote store beside the index versions (it survives rebuilds); in memory only
-    when feedback collection is off, so no question is ever stored."""
-    return AnswerLog(
-        IndexLocation(settings.index_dir).feedback if settings.collect_feedback else None,
-        collect_feedback=settings.collect_feedback,
-        max_age_days=settings.answer_max_age_days,
-        retention_days=settings.retention_days,
-    )
+    when feedback collection is off, so no question is ever stored. A damaged file is moved aside
+    (kept, never read again) and the bot starts a new one rather than not starting at all."""
+    path = IndexLocation(settings.index_dir).feedback if settings.collect_feedback else None
+
+    def opened() -> AnswerLog:
+        return AnswerLog(
+            path,
+            collect_feedback=settings.collect_feedback,
+            max_age_days=settings.answer_max_age_days,
+            retention_days=settings.retention_days,
+        )
+
+    try:
+        return opened()
+    except UnreadableFeedbackError as error:
+        assert path is not None
+        aside = set_aside(path)
+        _log.warning("%s; moved to %s: answers and votes start afresh", error, aside)
+        return opened()
 
 
 def fetch_options_from(settings: IndexSettings) -> FetchOptions:

@@ -15,6 +15,10 @@ from index.store.versions import IndexLocation, refuse_inside_an_index
 
 def _open_log(settings: IndexSettings) -> AnswerLog:
     path = IndexLocation(settings.index_dir).feedback
+    if path.exists() and not path.is_file():
+        raise FeedbackError(
+            f"{path} is not a readable feedback database (a folder): move it aside or delete it"
+        )
     if not path.is_file():
         raise FeedbackError(
             f"no feedback has been collected yet at {path}: run the bot with this index so users can vote"

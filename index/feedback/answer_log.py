@@ -7,6 +7,7 @@ passage, or the first passage of a 👍 answer) export as a SQuAD file for `qa-i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -64,6 +65,10 @@ _SHOWN_COLUMNS = 'rank, row, article_id, title, url, start, "end", score, text'
 
 class FeedbackError(ArticleIndexError):
     """Feedback cannot be recorded or exported (collection off, unknown answer, nothing collected)."""
+
+
+class UnreadableFeedbackError(FeedbackError):
+    """The feedback file is not a readable SQLite database (garbage, truncated, a folder)."""
 
 
 @dataclass(frozen=True)
@@ -175,11 +180,31 @@ class AnswerLog:
         self._lock = threading.Lock()
         self._purged_at = float("-inf")
         if path is not None:
+            if path.exists() and not path.is_file():
+                raise UnreadableFeedbackError(
+                    f"{path} is not a readable feedback database (a folder): move it aside or delete it "
+                    "(the bot moves it aside itself at start)"
+                )
             path.parent.mkdir(parents=True, exist_ok=True)
             _owner_only(path)
         target = str(path) if path is not None else ":memory:"
-        self._connection = sqlite3.connect(target, check_same_thread=False, timeout=10.0)
-        if path is not None:
+        try:
+            self._connection = sqlite3.connect(target, check_same_thread=False, timeout=10.0)
+            self._open()
+        except sqlite3.DatabaseError as error:
+            with contextlib.suppress(AttributeError, sqlite3.Error):
+                self._connection.close()
+            if isinstance(error, sqlite3.OperationalError):  # locked, no room, no access: not damage
+                raise FeedbackError(f"{path} cannot be opened ({error})") from error
+            raise UnreadableFeedbackError(
+                f"{path} is not a readable feedback database ({error}): move it aside or delete it "
+                "(the bot moves it aside itself at start)"
+            ) from error
+        self.purge()
+
+    def _open(self) -> None:
+        """Set the connection up and create or upgrade the tables."""
+        if self.path is not None:
             self._connection.execute("PRAGMA journal_mode = WAL")
         self._connection.execute("PRAGMA foreign_keys = ON")
         self._connection.execute("PRAGMA secure_delete = ON")  # purged questions are overwritten
@@ -195,7 +220,6 @@ class AnswerLog:
             # OR IGNORE: two processes opening a new file at once agree on the first salt.
             connection.execute("INSERT OR IGNORE INTO meta VALUES ('salt', ?)", (secrets.token_hex(16),))
             self._salt = str(connection.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0])
-        self.purge()
 
     def close(self) -> None:
         with self._lock:

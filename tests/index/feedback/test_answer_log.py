@@ -20,7 +20,7 @@ from index.cli.main import main
 from index.errors import ArticleIndexError
 from index.evaluation.metrics import run_evaluation
 from index.evaluation.squad import load_squad
-from index.feedback.answer_log import AnswerLog, FeedbackError
+from index.feedback.answer_log import AnswerLog, FeedbackError, UnreadableFeedbackError
 from index.feedback.export import answer_span, paragraph_spans
 from index.ingest.passages import SplitSettings
 from index.search.retriever import Answer, RetrievalOptions, Retriever
@@ -500,6 +500,50 @@ def test_cli_export_never_writes_into_an_index_folder(
         assert main(["feedback", "export", str(out), "--index", str(index_dir)]) == 1
         assert "never writes into an index" in capsys.readouterr().err
     assert current.read_bytes() == before and not (index_dir / "export.json").exists()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "folder"])
+def test_a_damaged_feedback_file_is_moved_aside_by_the_bot_and_named_by_the_cli(
+    index_dir: Path, capsys, caplog, damage
+) -> None:
+    """The bot used to stop at start with a traceback; no hand repair, and the old file is kept."""
+    from bot.settings import BotSettings  # the bot opens it through the same function
+    from index.assembly import answer_log_from
+
+    path = IndexLocation(index_dir).feedback
+    AnswerLog(path).close()
+    if damage == "garbage":
+        path.write_bytes(b"not a database " * 300)
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:100])
+    else:
+        path.unlink()
+        (path / "stray").mkdir(parents=True)
+    kept = sorted(p.name for p in path.rglob("*")) if path.is_dir() else path.read_bytes()
+
+    assert main(["feedback", "stats", "--index", str(index_dir)]) == 1
+    assert "is not a readable feedback database" in capsys.readouterr().err
+
+    settings = BotSettings(_env_file=None, index_dir=index_dir)  # type: ignore[call-arg]
+    with answer_log_from(settings) as log:
+        nothing = Answer("volcan ?", [], answered=False, index_version="v1", seconds=0.01)
+        assert log.get_answer(log.record_answer("volcan ?", nothing, user_id=1)) is not None
+    assert "moved to" in caplog.text and "start afresh" in caplog.text
+    (aside,) = path.parent.glob("feedback.sqlite.unreadable-*")
+    assert (sorted(p.name for p in aside.rglob("*")) if aside.is_dir() else aside.read_bytes()) == kept
+
+
+def test_a_locked_feedback_file_is_not_mistaken_for_a_damaged_one(index_dir: Path, monkeypatch) -> None:
+    path = IndexLocation(index_dir).feedback
+    AnswerLog(path).close()
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr("index.feedback.answer_log.sqlite3.connect", locked)
+    with pytest.raises(FeedbackError, match="cannot be opened") as raised:
+        AnswerLog(path)
+    assert not isinstance(raised.value, UnreadableFeedbackError) and path.is_file()
 
 
 def test_cli_says_when_no_feedback_was_collected(index_dir: Path, tmp_path: Path, capsys) -> None:
