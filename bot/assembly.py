@@ -17,5 +17,7 @@ def question_policy_from(settings: BotSettings) -> QuestionPolicy:
 
 
 def live_index_from(settings: BotSettings, embedder: Embedder) -> LiveIndex:
-    """The bot's view of the index folder: reloads build a fresh retriever with the same model."""
-    return LiveIndex(IndexLocation(settings.index_dir), lambda: open_retriever(settings, embedder))
+    """The bot's view of the index folder: reloads build a fresh retriever with the same model, and
+    warn when the index lacks a collection a channel is given."""
+    wanted = {name for names in settings.channel_collections.values() for name in names}
+    return LiveIndex(IndexLocation(settings.index_dir), lambda: open_retriever(settings, embedder), wanted)

@@ -10,6 +10,7 @@ kept for operators (/stats, and `qa-index info` through a status file beside the
 from __future__ import annotations
 
 import asyncio
+import difflib
 import json
 import logging
 import os
@@ -69,12 +70,32 @@ class _Generation:
         self.retired = False
 
 
+def missing_collections(expected: Collection[str], present: Collection[str]) -> str | None:
+    """A sentence naming the collections QA_CHANNEL_COLLECTIONS asks for that the index lacks (a typo
+    there leaves a channel searching nothing), with the likely one meant; None when all are there."""
+    missing = sorted(set(expected) - set(present))
+    if not missing:
+        return None
+    named = []
+    for name in missing:
+        close = difflib.get_close_matches(name, sorted(c for c in present if c), n=1, cutoff=0.6)
+        named.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    there = ", ".join(repr(c) for c in sorted(present) if c) or "none: every article is at the top level"
+    return (
+        f"QA_CHANNEL_COLLECTIONS names {', '.join(named)}, which no article is in; channels given only "
+        f"those find nothing. The collections (subfolders of the articles folder) are: {there}"
+    )
+
+
 class LiveIndex:
     """Thread-safe holder of the current retriever, with reload and polling."""
 
-    def __init__(self, location: IndexLocation, factory: RetrieverFactory) -> None:
+    def __init__(
+        self, location: IndexLocation, factory: RetrieverFactory, expected_collections: Collection[str] = ()
+    ) -> None:
         self._location = location
         self._factory = factory
+        self._expected_collections = frozenset(expected_collections)
         self._lock = threading.Lock()
         self._reload_lock = asyncio.Lock()
         self._current: _Generation | None = None
@@ -156,6 +177,11 @@ class LiveIndex:
             self._swap(retriever)
             self._recovered()
             _log.info("now serving index %s", retriever.version)
+            if self._expected_collections:
+                present = await asyncio.to_thread(retriever.index.database.collections)
+                missing = missing_collections(self._expected_collections, present)
+                if missing:
+                    _log.warning("index %s: %s", retriever.version, missing)
             return ReloadResult(True, retriever.version, f"now serving index {retriever.version}")
 
     async def watch(self, interval: float) -> None:

@@ -211,6 +211,13 @@ class PassageDatabase:
             ).fetchone()
         return record[0] if record else None
 
+    def collections(self) -> set[str]:
+        """The collections (top-level subfolders) the articles come from; "" for the folder itself."""
+        with self._lock:
+            return {
+                record[0] for record in self._connection.execute("SELECT DISTINCT collection FROM articles")
+            }
+
     def rows_in_collections(self, collections: Iterable[str]) -> list[int]:
         names = list(collections)
         marks = ",".join("?" * len(names))

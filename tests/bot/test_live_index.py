@@ -176,3 +176,36 @@ async def test_a_version_that_fails_to_load_in_any_way_is_refused_and_shown_to_o
     out = capsys.readouterr().out
     assert f"serves version {serving}" in out and "its last reload error" in out and "MemoryError" in out
     live.close()
+
+
+async def test_a_collection_no_article_is_in_is_named_at_load_with_the_one_meant(
+    write_articles, tmp_path, caplog
+) -> None:
+    """QA_CHANNEL_COLLECTIONS='{"1": ["sprot"]}' left that channel answering nothing, silently."""
+    from bot.assembly import live_index_from
+    from bot.settings import BotSettings
+
+    articles = write_articles(
+        {
+            "sport/rugby.txt": "Rugby\n\nLe match de rugby à Toulouse a fini sur un score serré.",
+            "culture/theatre.txt": "Théâtre\n\nLa pièce jouée à Toulouse a fini tard.",
+        }
+    )
+    rebuild(articles, tmp_path / "index", FakeEmbedder())
+    collections = {1: ["sprot"], 2: ["culture"]}
+    settings = BotSettings(_env_file=None, index_dir=tmp_path / "index", channel_collections=collections)  # type: ignore[call-arg]
+    live = live_index_from(settings, FakeEmbedder())
+
+    await live.reload()
+    live.close()
+
+    warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert len(warnings) == 1 and "'sprot' (did you mean 'sport'?)" in warnings[0]
+    assert "'culture', 'sport'" in warnings[0] and "'culture' (" not in warnings[0]
+
+
+def test_no_warning_when_every_collection_is_there() -> None:
+    from bot.live_index import missing_collections
+
+    assert missing_collections({"sport"}, {"sport", "culture", ""}) is None
+    assert "none: every article is at the top level" in (missing_collections({"sport"}, {""}) or "")
