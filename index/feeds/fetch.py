@@ -9,7 +9,9 @@ followed by hand, at most a few, each target checked like the first URL, loops n
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +35,33 @@ _ROBOTS_MAX_BYTES = 512_000  # RFC 9309: crawlers parse at least 500 KiB
 _ROBOTS_TTL_S = 3600.0
 _ROBOTS_RETRY_S = 300.0  # an unreachable robots.txt means "disallow all" for this long
 _MAX_CRAWL_DELAY_S = 60.0
+
+
+def private_address_problem(url: str, operator_hosts: frozenset[str]) -> str | None:
+    """Why `url` must not be fetched because its host is on a private, loopback or link-local
+    address (the bot's own machine, its network, a cloud metadata service), or None.
+
+    A feed is anyone's text: an item linking to http://127.0.0.1:8080/admin would otherwise be
+    fetched and its page quoted in Discord. Hosts the operator named in feeds.toml are trusted.
+    """
+    host = (urlsplit(url).hostname or "").lower()
+    if not host or host in operator_hosts:
+        return None
+    try:
+        addresses = {ipaddress.ip_address(host)}
+    except ValueError:
+        try:
+            found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):  # unresolvable: the request itself fails and says so
+            return None
+        addresses = {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found}
+    private = sorted(str(address) for address in addresses if not address.is_global)
+    if private:
+        return (
+            f"{url!r} is on a private or local address ({private[0]}): only the hosts named in the "
+            "feeds file may be"
+        )
+    return None
 
 
 class Stopped(Exception):
@@ -146,7 +175,7 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         chain = [url]
         for _ in range(self.options.max_redirects + 1):
-            problem = url_problem(url)
+            problem = url_problem(url) or private_address_problem(url, self.options.operator_hosts)
             if problem:
                 raise FeedError(problem if len(chain) == 1 else f"redirected to {problem}")
             self._check_robots(url)

@@ -11,10 +11,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from index.build.options import BuildOptions, BuildReport
 from index.build.pipeline import rebuild
@@ -163,7 +164,9 @@ def follow_once(
     articles_dir.mkdir(parents=True, exist_ok=True)
     with follow_lock(articles_dir):
         state = FollowState.load(articles_dir)
-        with Fetcher(fetch_options, stop=stop, robots=robots) as fetcher:
+        named = frozenset(host for feed in feeds if (host := urlsplit(feed.url).hostname))
+        fetching = replace(fetch_options or FetchOptions(), operator_hosts=named)
+        with Fetcher(fetching, stop=stop, robots=robots) as fetcher:
             round_ = _Round(articles_dir, state, fetcher, options, report)
             for feed in feeds:
                 report.feeds.append(round_.follow(feed) if not stop.is_set() else _stopped(feed))

@@ -18,6 +18,9 @@ class FetchOptions:
     max_bytes: int = DEFAULTS.feeds_max_bytes
     host_delay: float = DEFAULTS.feeds_host_delay_seconds
     max_redirects: int = MAX_REDIRECTS
+    # Hosts the operator named (each feed's own): only these may be on a private or loopback
+    # address. A link or redirect from a feed to any other such address is refused.
+    operator_hosts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

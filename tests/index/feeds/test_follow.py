@@ -392,3 +392,46 @@ def test_an_unreadable_state_file_is_set_aside_and_the_round_goes_on(server, tmp
     assert report.count("items_new") == 1 and "starting afresh" in caplog.text
     assert (run.articles / ".feeds" / "state.json.unreadable").read_text(encoding="utf-8") == "{not json"
     assert "quotidien" in FollowState.load(run.articles).feeds
+
+
+def test_a_feed_cannot_send_the_follower_to_a_private_address(server, tmp_path):
+    """An item linking to the bot's own machine (or redirecting there) would have its page quoted in
+    Discord: only the hosts named in the feeds file may be local or private."""
+    port = server.host.rsplit(":", 1)[1]
+    server.route("/admin/secret.html", page("Secret", ["The admin password is hunter2."]))
+    server.route(
+        "/moved.html", status=302, headers={"Location": f"http://localhost:{port}/admin/secret.html"}
+    )
+    stories = [
+        Story("Direct", f"http://localhost:{port}/admin/secret.html", "", guid="a"),
+        Story("Metadata", "http://169.254.169.254/latest/meta-data/", "", guid="b"),
+        Story("Redirected", server.url("/moved.html"), "", guid="c"),
+    ]
+    server.route("/rss.xml", rss(stories), content_type="application/rss+xml")
+    run = Round(tmp_path)
+
+    report = run([Feed("piège", server.url("/rss.xml"))])
+
+    assert "/admin/secret.html" not in server.paths()
+    assert not any("hunter2" in text for text in run.files().values())
+    reasons = " ".join(problem.reason for problem in report.items_skipped)
+    assert len(report.items_skipped) == 3 and reasons.count("private or local address") == 3
+    assert "redirected to 'http://localhost" in reasons and "169.254.169.254" in reasons
+
+
+def test_only_global_addresses_pass_unless_the_operator_named_the_host():
+    from index.feeds.fetch import private_address_problem
+
+    for url in (
+        "http://127.0.0.1:8080/",
+        "http://[::1]/",
+        "http://10.1.2.3/",
+        "http://192.168.0.1/x",
+        "http://169.254.169.254/",
+        "http://0.0.0.0/",
+        "http://100.64.0.1/",
+        "http://localhost/",
+    ):
+        assert private_address_problem(url, frozenset()), url
+    assert private_address_problem("http://93.184.216.34/", frozenset()) is None
+    assert private_address_problem("http://10.1.2.3/feed", frozenset({"10.1.2.3"})) is None
