@@ -112,8 +112,9 @@ async def test_twenty_concurrent_questions_never_block_the_event_loop(emulator, 
             await asyncio.sleep(0.01)
             lags.append(time.perf_counter() - before - 0.01)
 
-    # Each question blocks its thread for 150 ms: on the event loop that would stall it for 3 s.
-    async with start_bot(SlowFakeEmbedder(0.15)):
+    # Each question blocks its thread for 400 ms: on the event loop that would stall it for 8 s. The
+    # bar below sits well under one such block and well over the noise of a busy shared machine.
+    async with start_bot(SlowFakeEmbedder(0.4)):
         stop = asyncio.Event()
         watcher = asyncio.create_task(watch_loop(stop))
         beats_before = len(emulator.heartbeats)
@@ -137,7 +138,7 @@ async def test_twenty_concurrent_questions_never_block_the_event_loop(emulator, 
         stop.set()
         await watcher
         beats_during = len(emulator.heartbeats) - beats_before
-    assert max(lags) < 0.1, f"event loop blocked for {max(lags) * 1000:.0f} ms"
+    assert max(lags) < 0.3, f"event loop blocked for {max(lags) * 1000:.0f} ms"
     assert beats_during >= 2, "heartbeats kept flowing while questions were answered"
     assert emulator.rejections == []
 
