@@ -9,6 +9,8 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
 import aiohttp
 import discord
@@ -113,26 +115,10 @@ def sync_commands_now(settings: BotSettings) -> int:
     if token is None:
         return EXIT_CONFIG
     configure_endpoints(settings.discord_api_base, settings.discord_gateway_url)
-    try:
-        asyncio.run(sync_only(settings, token))
-    except discord.LoginFailure:
-        print(
-            "Discord rejected the token in DISCORD_TOKEN: copy it again from the Developer Portal.",
-            file=sys.stderr,
-        )
-        return EXIT_FAILURE
-    except CommandSyncError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILURE
-    except (aiohttp.ClientError, OSError) as error:
-        print(
-            f"Could not connect to Discord at {settings.discord_api_base} ({type(error).__name__}). "
-            "Is the network (or DISCORD_API_BASE) reachable?",
-            file=sys.stderr,
-        )
-        return EXIT_FAILURE
-    print("slash commands sent to Discord")
-    return 0
+    code = _with_discord(sync_only(settings, token), settings)
+    if code == 0:
+        print("slash commands sent to Discord")
+    return code
 
 
 def run_bot(settings: BotSettings) -> int:
@@ -155,30 +141,30 @@ def run_bot(settings: BotSettings) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILURE
     try:
-        asyncio.run(serve(settings, token, embedder))
-    except discord.LoginFailure:
-        print(
-            "Discord rejected the token in DISCORD_TOKEN: copy it again from the Developer Portal.",
-            file=sys.stderr,
-        )
-        return EXIT_FAILURE
-    except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as error:
-        print(
-            f"Could not connect to Discord at {settings.discord_api_base} ({type(error).__name__}). "
-            "Is the network (or DISCORD_API_BASE) reachable?",
-            file=sys.stderr,
-        )
-        return EXIT_FAILURE
-    except discord.PrivilegedIntentsRequired:
-        print(
-            "Discord refused the bot's intents: enable the Message Content intent in the Developer "
-            "Portal, or unset QA_MESSAGE_CONTENT_INTENT.",
-            file=sys.stderr,
-        )
-        return EXIT_FAILURE
-    except CommandSyncError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILURE
+        return _with_discord(serve(settings, token, embedder), settings)
     except KeyboardInterrupt:
         return 0
-    return 0
+
+
+def _with_discord(session: Coroutine[Any, Any, None], settings: BotSettings) -> int:
+    """Run a session with Discord; what Discord or the network refuses ends as one sentence."""
+    try:
+        asyncio.run(session)
+    except discord.LoginFailure:
+        problem = "Discord rejected the token in DISCORD_TOKEN: copy it again from the Developer Portal."
+    except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as error:
+        problem = (
+            f"Could not connect to Discord at {settings.discord_api_base} ({type(error).__name__}). "
+            "Is the network (or DISCORD_API_BASE) reachable?"
+        )
+    except discord.PrivilegedIntentsRequired:
+        problem = (
+            "Discord refused the bot's intents: enable the Message Content intent in the Developer "
+            "Portal, or unset QA_MESSAGE_CONTENT_INTENT."
+        )
+    except CommandSyncError as error:
+        problem = f"error: {error}"
+    else:
+        return 0
+    print(problem, file=sys.stderr)
+    return EXIT_FAILURE
