@@ -42,10 +42,7 @@ from index.records import Article
 from index.search.followups import Reading, Turn, read_question
 from index.search.retriever import Hit, Retriever
 from index.settings import DEFAULTS, IndexSettings
-from index.store.layout import PASSAGES_DB
-from index.store.loader import open_published
-from index.store.manifest import Manifest
-from index.store.passages_db import PassageDatabase
+from index.store.loader import open_published, published_articles
 from index.store.versions import IndexLocation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,13 +130,7 @@ def _up_to_date(
     index_dir: Path, articles: Sequence[Article], embedder: Embedder, options: BuildOptions
 ) -> bool:
     try:
-        current = IndexLocation(index_dir).current()
-        manifest = Manifest.load(current)
-        database = PassageDatabase(current / PASSAGES_DB)
-        try:
-            indexed = {info.id: info.hash for info in database.articles()}
-        finally:
-            database.close()
+        manifest, indexed = published_articles(IndexLocation(index_dir))
     except (ArticleIndexError, OSError):
         return False
     return (

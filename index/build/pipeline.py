@@ -31,6 +31,7 @@ from index.ingest.passages import article_furniture
 from index.records import Article, ArticleWarning, SkippedFile
 from index.store.layout import LEXICAL_DIR, PASSAGES_DB, PENDING_PREFIX, SENTENCE_SPOOL, VECTOR_SPOOL, VECTORS
 from index.store.lexical import LexicalIndex
+from index.store.loader import published_articles
 from index.store.manifest import Manifest, checksums, library_versions
 from index.store.passages_db import PassageDatabase, PassageTexts, PassageWriter, passage_titles
 from index.store.vectors import RECALL_TARGET, VectorIndex, tune_search_depth
@@ -250,13 +251,7 @@ def _published_articles(
 ) -> dict[str, str]:
     """{article id: content hash} of the published version, noting why everything must be re-embedded."""
     try:
-        current = location.current()
-        manifest = Manifest.load(current)
-        database = PassageDatabase(current / PASSAGES_DB)
-        try:
-            previous = {info.id: info.hash for info in database.articles()}
-        finally:
-            database.close()
+        manifest, previous = published_articles(location)
     except IndexNotBuiltError:
         report.full_rebuild_reason = "no published index yet"
         return {}

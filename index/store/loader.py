@@ -62,3 +62,15 @@ def open_index(directory: Path, *, model: str | None = None, dimension: int | No
 def open_published(index_dir: Path, *, model: str | None = None, dimension: int | None = None) -> LoadedIndex:
     """Load the version that INDEX_DIR/CURRENT points to."""
     return open_index(IndexLocation(index_dir).current(), model=model, dimension=dimension)
+
+
+def published_articles(location: IndexLocation) -> tuple[Manifest, dict[str, str]]:
+    """The published version's manifest and {article id: content hash}, read without loading its
+    vectors (what a rebuild compares the articles with); raises whatever reading them raises."""
+    current = location.current()
+    manifest = Manifest.load(current)
+    database = PassageDatabase(current / PASSAGES_DB)
+    try:
+        return manifest, {info.id: info.hash for info in database.articles()}
+    finally:
+        database.close()
