@@ -70,8 +70,6 @@ class LexicalIndex:
         titles = titles or TitleField.empty(len(vocabulary))
         self._title_indices = np.ascontiguousarray(titles.indices, dtype=np.int32)
         self._title_indptr = np.ascontiguousarray(titles.indptr, dtype=np.int64)
-        # A term no passage holds gets the highest idf (df = 0).
-        self._unseen_idf = float(np.log1p((self._num_docs + 0.5) / 0.5))
 
     @classmethod
     def build(
@@ -123,20 +121,10 @@ class LexicalIndex:
         return column is not None and self._indptr[column + 1] > self._indptr[column]
 
     def coverage(self, query: str) -> float:
-        """Share of the query's terms that occur in the passages: near 0 for a query in another language."""
-        return self.coverage_of(self.query_terms(query))
-
-    def coverage_of(self, terms: Sequence[str]) -> float:
-        """`coverage` for terms already made (titles do not count: a foreign headline would)."""
-        if not terms:
-            return 0.0
-        columns = [self._vocabulary.get(term) for term in terms]
-        return sum(c is not None and self._indptr[c + 1] > self._indptr[c] for c in columns) / len(terms)
-
-    @property
-    def unseen_idf(self) -> float:
-        """The idf of a term no passage holds: the highest any term can have."""
-        return self._unseen_idf
+        """Share of the query's terms that occur in the passages: near 0 for a query in another
+        language (titles do not count: a foreign headline would)."""
+        terms = self.query_terms(query)
+        return sum(self._has_term(term) for term in terms) / len(terms) if terms else 0.0
 
     def idf(self, terms: Sequence[str]) -> np.ndarray:
         """Each term's BM25 idf over the passages; a term no passage holds gets the highest."""
