@@ -48,6 +48,7 @@ _PUBLIC = {
     "Turn": "index.search.followups",
     "read_question": "index.search.followups",
     "split_sentences": "index.text.sentences",
+    "stored_day": "index.text.dates",
     "check_url": "index.text.urls",
     "is_safe_url": "index.text.urls",
     "furniture_spans": "index.text.furniture",
@@ -91,6 +92,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from index.store.loader import LoadedIndex, open_published
     from index.store.passages_db import ArticleInfo
     from index.store.versions import IndexLocation
+    from index.text.dates import stored_day
     from index.text.furniture import furniture_spans, spans_without, text_without
     from index.text.sentences import split_sentences
     from index.text.urls import check_url, is_safe_url

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from index import Period
+from index import Period, stored_day
 
 _TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -163,21 +163,15 @@ _MONTHS = {
     "en": "January February March April May June July August September October November December".split(),
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
 }
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
 def format_date(value: str | None, locale: str | None) -> str:
     """An ISO date as people write it ("14 mars 2022", "14 March 2022"); other text as it is."""
-    if not value:
-        return ""
-    match = _ISO_DATE.match(value)
-    if match is None:
-        return value
-    year, month, day = (int(part) for part in match.groups())
-    if not 1 <= month <= 12 or not 1 <= day <= 31:
-        return value
-    first = "1er" if day == 1 and language_of(locale) == "fr" else str(day)
-    return f"{first} {_MONTHS[language_of(locale)][month - 1]} {year}"
+    day = stored_day(value)
+    if day is None:
+        return value or ""
+    first = "1er" if day.day == 1 and language_of(locale) == "fr" else str(day.day)
+    return f"{first} {_MONTHS[language_of(locale)][day.month - 1]} {day.year}"
 
 
 # (days at least, unit in days, English unit, French unit): "3 weeks ago", "il y a 3 semaines".
@@ -192,11 +186,7 @@ _AGES = (
 def format_age(value: str | None, today: date, locale: str | None) -> str:
     """How long ago an ISO date was, as people say it ("3 days ago", "il y a 2 mois"); the date
     itself when it is in the future or not a date."""
-    match = _ISO_DATE.match(value or "")
-    try:
-        day = date(*(int(part) for part in match.groups())) if match else None
-    except ValueError:
-        day = None
+    day = stored_day(value)
     french = language_of(locale) == "fr"
     if day is None or day > today:
         return format_date(value, locale)

@@ -12,6 +12,8 @@ import math
 from collections.abc import Sequence
 from datetime import date
 
+from index.text.dates import stored_day
+
 # The most a date can move a passage: enough to settle a near tie (0.1 in log-odds is a few
 # points of probability), never enough to put a clearly weaker passage first.
 RECENCY_TIE = 0.1
@@ -20,7 +22,7 @@ RECENCY_TIE = 0.1
 def recency_bonus(dates: Sequence[str | None], today: date, half_life_days: float = 0.0) -> list[float]:
     """What each candidate's date adds to its ranking score: up to RECENCY_TIE for the newest of
     the candidates (none when they share one date), minus the decay when a half-life is set."""
-    days = [_day(value) for value in dates]
+    days = [stored_day(value) for value in dates]
     known = [day.toordinal() for day in days if day is not None]
     oldest, newest = (min(known), max(known)) if known else (0, 0)
     bonus = []
@@ -33,12 +35,3 @@ def recency_bonus(dates: Sequence[str | None], today: date, half_life_days: floa
         decay = -math.log(2) * age / half_life_days if half_life_days > 0 else 0.0
         bonus.append(tie + decay)
     return bonus
-
-
-def _day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None

@@ -7,13 +7,13 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import overload
 
 import numpy as np
 
 from index.records import Article, Passage, content_hash
+from index.text.dates import stored_day
 
 _SCHEMA = """
 CREATE TABLE articles (
@@ -241,10 +241,8 @@ class PassageDatabase:
         ordinals: dict[str, int] = {}
         for row, day in records:
             if day not in ordinals:
-                try:
-                    ordinals[day] = date.fromisoformat(day).toordinal()
-                except ValueError:
-                    ordinals[day] = 0
+                parsed = stored_day(day)
+                ordinals[day] = 0 if parsed is None else parsed.toordinal()
             if 0 <= row < rows:
                 days[row] = ordinals[day]
         return days

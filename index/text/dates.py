@@ -42,10 +42,16 @@ def publication_date(value: str | None) -> DateReading:
     return DateReading(day.isoformat())
 
 
+def stored_day(value: str | None) -> date | None:
+    """The day of a date as the index stores it (`publication_date`'s ISO form, maybe with a time),
+    or None for no date or anything else: every reader of stored dates parses them here."""
+    iso = _ISO_DAY.match(value or "")
+    return None if iso is None else _day(*(int(part) for part in iso.groups()))
+
+
 def _read(text: str) -> date | None:
-    iso = _ISO_DAY.match(text)
-    if iso is not None:
-        return _day(*(int(part) for part in iso.groups()))
+    if _ISO_DAY.match(text):
+        return stored_day(text)
     numeric = _NUMERIC_DAY.match(text)
     if numeric is not None:
         first, second, year = (int(part) for part in numeric.groups())
