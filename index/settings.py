@@ -134,28 +134,25 @@ _FIELD_IN_SETTINGS_ERROR = re.compile(r'field "(\w+)"')
 
 def variable_name(settings: type[BaseSettings], field: str) -> str:
     """The environment variable that sets a field (QA_INDEX_DIR, DISCORD_TOKEN, ...)."""
-    info = settings.model_fields.get(field)
-    alias = info.validation_alias if info is not None else None
-    if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
-        return alias.choices[0]
-    if isinstance(alias, str):
-        return alias
-    return f"{settings.model_config.get('env_prefix', '')}{field}".upper()
+    return _field_variables(settings, field)[0]
 
 
 def variable_names(settings: type[BaseSettings]) -> set[str]:
     """Every environment variable a settings class reads, upper case (aliases included)."""
-    names: set[str] = set()
-    prefix = str(settings.model_config.get("env_prefix", ""))
-    for field, info in settings.model_fields.items():
-        alias = info.validation_alias
-        if isinstance(alias, AliasChoices):
-            names.update(choice.upper() for choice in alias.choices if isinstance(choice, str))
-        elif isinstance(alias, str):
-            names.add(alias.upper())
-        else:
-            names.add(f"{prefix}{field}".upper())
-    return names
+    return {name.upper() for field in settings.model_fields for name in _field_variables(settings, field)}
+
+
+def _field_variables(settings: type[BaseSettings], field: str) -> list[str]:
+    """The variables that set a field, the documented one first: its aliases, else PREFIX_FIELD."""
+    info = settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices):
+        choices = [choice for choice in alias.choices if isinstance(choice, str)]
+        if choices:
+            return choices
+    if isinstance(alias, str):
+        return [alias]
+    return [f"{settings.model_config.get('env_prefix', '')}{field}".upper()]
 
 
 def unknown_setting(
