@@ -53,7 +53,8 @@ def check_text(question: str, max_chars: int) -> Refusal | None:
 
 
 class Cooldown:
-    """At most one question per user every `seconds`; memory stays bounded in a busy server."""
+    """At most one question (or one refusal notice) per user every `seconds`; memory stays bounded
+    in a busy server."""
 
     def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._seconds = seconds
@@ -75,23 +76,3 @@ class Cooldown:
 
     def _forget_before(self, moment: float) -> None:
         self._last = {user: at for user, at in self._last.items() if at >= moment}
-
-
-class NoticeLimiter:
-    """At most one refusal notice per person per window: a burst of mentions gets one answer."""
-
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self._seconds = seconds
-        self._clock = clock
-        self._last: dict[int, float] = {}
-
-    def allow(self, user_id: int) -> bool:
-        """Whether this person may get a notice now (and remember that they did)."""
-        now = self._clock()
-        last = self._last.get(user_id)
-        if last is not None and now - last < self._seconds:
-            return False
-        self._last[user_id] = now
-        if len(self._last) > 10_000:
-            self._last = {user: at for user, at in self._last.items() if at >= now - self._seconds}
-        return True

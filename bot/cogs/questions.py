@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot.answering import AnswerFlow
 from bot.assembly import question_policy_from
 from bot.conversations import conversation_key
-from bot.guards import Cooldown, NoticeLimiter, Refusal, check_question
+from bot.guards import Cooldown, Refusal, check_question
 from bot.live_index import IndexUnavailableError
 from bot.ui.replies import (
     CONTENT_LIMIT,
@@ -142,7 +142,7 @@ class QuestionsCog(commands.Cog):
         self.policy = question_policy_from(settings)
         self.cooldown = Cooldown(settings.cooldown_seconds)
         # In a busy channel a burst of mentions gets one notice per person, then silence.
-        self.notices = NoticeLimiter(max(settings.cooldown_seconds, 10.0))
+        self.notices = Cooldown(max(settings.cooldown_seconds, 10.0))
         # Discord refuses a longer question in the box itself: the option carries the configured limit.
         # (discord.py has no public way to set an option's bound per instance.)
         params = self.ask._params
@@ -332,7 +332,7 @@ class QuestionsCog(commands.Cog):
         channel_id = home_channel_id(message.channel)
         refusal = self._refusal(question, channel_id, is_dm, message.author.id)
         if refusal is not None:
-            if self.notices.allow(message.author.id):
+            if self.notices.check(message.author.id) is None:
                 await message.reply(
                     self._refusal_text(refusal, locale), allowed_mentions=NO_PINGS, mention_author=False
                 )
@@ -364,7 +364,7 @@ class QuestionsCog(commands.Cog):
             await message.channel.send(allowed_mentions=NO_PINGS, **reply)
 
     async def _explain_role_mention(self, message: discord.Message) -> None:
-        if self.notices.allow(message.author.id):
+        if self.notices.check(message.author.id) is None:
             bot_name = self.bot.user.name if self.bot.user else "bot"
             locale = self._message_locale(message, "")
             await message.reply(
