@@ -137,18 +137,7 @@ class AnswerFlow:
         )
         ranks = await asyncio.to_thread(log.ranks_of, answer_id, found.hits)
         await asyncio.to_thread(log.set_page_start, answer_id, viewer_id, offset + len(found.hits))
-        page = Answer(
-            stored.question,
-            found.hits,
-            bool(found.hits),
-            found.index_version,
-            found.seconds,
-            offset=offset,
-            threshold=found.threshold,
-            confidence=found.confidence,
-            period=found.period,
-        )
-        return Page(page, ranks)
+        return Page(replace(found, question=stored.question), ranks)
 
     async def context(self, answer_id: int, rank: int) -> PassageContext:
         """The shown passage at `rank` with neighbouring sentences from its article."""

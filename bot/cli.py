@@ -43,10 +43,6 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     index_arguments(parser, json_output=False)
 
 
-def _chat_arguments(parser: argparse.ArgumentParser) -> None:
-    index_arguments(parser)
-
-
 def _open(settings: BotSettings) -> Retriever:
     return open_retriever(settings, embedder_from(settings))
 
@@ -188,7 +184,7 @@ QA_BOT = Program(
     commands=(
         Command("ask", "answer one question from the terminal", _ask, _ask_arguments, quiet=True),
         Command(
-            "chat", "answer questions typed or piped on standard input", _chat, _chat_arguments, quiet=True
+            "chat", "answer questions typed or piped on standard input", _chat, index_arguments, quiet=True
         ),
         Command("run", "run the Discord bot (needs DISCORD_TOKEN)", _run, _arguments),
         Command(

@@ -339,16 +339,12 @@ class QuestionsCog(commands.Cog):
             return
         guild_id = message.guild.id if message.guild else None
         allowed = _bot_permissions(message)
-        if not (
-            allowed.send_messages_in_threads
-            if isinstance(message.channel, discord.Thread)
-            else allowed.send_messages
-        ):
+        in_thread = isinstance(message.channel, discord.Thread)
+        if not (allowed.send_messages_in_threads if in_thread else allowed.send_messages):
             _log.warning(
                 "cannot answer in channel %s: the bot may not send messages there", message.channel.id
             )
             return
-        in_thread = isinstance(message.channel, discord.Thread)
         conversation = conversation_key(message.channel.id, message.author.id, in_thread)
         async with message.channel.typing():
             reply = await self._reply(
