@@ -25,6 +25,7 @@ from bot.ui.replies import (
     EMBED_DESCRIPTION_LIMIT,
     NO_PINGS,
     TEXT_QUOTE_BUDGET,
+    THREAD_NAME_LIMIT,
     answer_reply,
     escape_within,
     markdown_link,
@@ -42,7 +43,6 @@ _log = logging.getLogger(__name__)
 
 SOURCES_PER_PAGE = 15
 _SOURCE_LINE_BUDGET = EMBED_DESCRIPTION_LIMIT - 200
-THREAD_NAME_LIMIT = 100
 # The longest question the slash option accepts before the configured limit applies (the setting's bound).
 _QUESTION_OPTION_MAX = 1000
 _PERIOD_OPTION_MAX = 40

@@ -18,6 +18,7 @@ from bot.ui.replies import (
     EMBED_DESCRIPTION_LIMIT,
     FOOTER_BUDGET,
     NO_PINGS,
+    SELECT_TEXT_LIMIT,
     answer_reply,
     card_title,
     escape_text,
@@ -268,9 +269,9 @@ def answer_view(
         options = [
             discord.SelectOption(
                 label=trim_to_sentence(
-                    " ".join(f"{answer.offset + i + 1}. {hit.article.title}".split()), 100
+                    " ".join(f"{answer.offset + i + 1}. {hit.article.title}".split()), SELECT_TEXT_LIMIT
                 ),
-                description=trim_to_sentence(" ".join(hit.passage.text.split()), 100),
+                description=trim_to_sentence(" ".join(hit.passage.text.split()), SELECT_TEXT_LIMIT),
                 value=str(answer.offset + i),
             )
             for i, hit in enumerate(answer.hits[:25])
