@@ -272,7 +272,7 @@ def answer_view(
                     " ".join(f"{answer.offset + i + 1}. {hit.article.title}".split()), SELECT_TEXT_LIMIT
                 ),
                 description=trim_to_sentence(" ".join(hit.passage.text.split()), SELECT_TEXT_LIMIT),
-                value=str(answer.offset + i),
+                value=str(ranks[i]),
             )
             for i, hit in enumerate(answer.hits[:25])
         ]

@@ -194,3 +194,19 @@ def test_the_header_names_the_period_or_says_nothing_from_it_answered():
     before = replace(_answer(_hit("Texte.", date="2021-01-02")), period=march)
     assert answer_reply(in_march, locale="fr").content.endswith("période : mars 2022")
     assert "no quote from the period asked (March 2022)" in answer_reply(before).content
+
+
+def test_a_pages_buttons_and_menu_name_its_passages_by_their_rank_in_the_record():
+    """A page another viewer reached after a reload holds passages recorded at other ranks than its
+    positions: "context" and "this one answered" must name those, not the positions."""
+    from bot.ui.views import answer_view
+
+    page = Answer("question ?", [_hit("Un."), _hit("Deux."), _hit("Trois.")], True, "v1", 0.01, offset=3)
+    view = answer_view(42, 7, page, "fr", True, has_more=True, ranks=[7, 3, 8])
+
+    assert view is not None
+    rows = view.to_components()
+    custom_ids = [c["custom_id"] for row in rows for c in row["components"]]
+    assert [cid for cid in custom_ids if cid.startswith("qa:ctx")] == [f"qa:ctx:42:{r}" for r in (7, 3, 8)]
+    menu = next(c for row in rows for c in row["components"] if c["type"] == 3)
+    assert [option["value"] for option in menu["options"]] == ["7", "3", "8"]
