@@ -6,14 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from index import IndexLocation
+from index import IndexLocation, write_atomically
 
 _log = logging.getLogger(__name__)
 
@@ -81,8 +80,6 @@ def _read(path: Path) -> str | None:
 
 def _write(path: Path, digest: str) -> None:
     try:
-        partial = path.with_name(f".{path.name}.tmp")
-        partial.write_text(digest + "\n", encoding="utf-8")
-        os.replace(partial, path)
+        write_atomically(path, (digest + "\n").encode("utf-8"))
     except OSError as error:  # the next start syncs again: harmless
         _log.warning("cannot remember the command sync in %s: %s", path, error)

@@ -27,6 +27,7 @@ from index import (
     IndexNotBuiltError,
     Period,
     Retriever,
+    write_atomically,
 )
 
 _log = logging.getLogger(__name__)
@@ -223,9 +224,7 @@ class LiveIndex:
         """Let `qa-index info` show what the running bot serves (a small JSON file, written atomically)."""
         path = self._location.serving_status
         try:
-            partial = path.with_name(f".{path.name}.tmp")
-            partial.write_text(json.dumps(self.status().to_json()), encoding="utf-8")
-            os.replace(partial, path)
+            write_atomically(path, json.dumps(self.status().to_json()).encode("utf-8"))
         except OSError as error:
             _log.debug("cannot write %s: %s", path, error)
 

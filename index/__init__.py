@@ -49,6 +49,7 @@ _PUBLIC = {
     "read_question": "index.search.followups",
     "split_sentences": "index.text.sentences",
     "stored_day": "index.text.dates",
+    "write_atomically": "index.files",
     "check_url": "index.text.urls",
     "is_safe_url": "index.text.urls",
     "furniture_spans": "index.text.furniture",
@@ -85,6 +86,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
         RebuildLockedError,
     )
     from index.feedback.answer_log import AnswerLog, FeedbackError, StoredAnswer
+    from index.files import write_atomically
     from index.search.followups import Reading, Turn, read_question
     from index.search.periods import Period, PeriodError, parse_period, period_in_question, window_between
     from index.search.retriever import Answer, Hit, RetrievalOptions, Retriever

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from index.build.options import BuildOptions
-from index.embed.cache import set_aside
 from index.embed.embedder import Embedder, EmbedderOptions, load_embedder
 from index.feedback.answer_log import AnswerLog, UnreadableFeedbackError
 from index.feeds.options import FetchOptions, FollowOptions
+from index.files import set_aside
 from index.ingest.passages import SplitSettings
 from index.search.retriever import RetrievalOptions, Retriever
 from index.settings import IndexSettings

@@ -17,7 +17,7 @@ import numpy as np
 from index.build.options import BuildOptions, BuildReport, StrictBuildError
 from index.build.sizing import embedded_text, split_for_model
 from index.build.spool import SentenceSpool, VectorSpool
-from index.embed.cache import EmbeddingCache, UnreadableCacheError, set_aside
+from index.embed.cache import EmbeddingCache, UnreadableCacheError
 from index.embed.embedder import Embedder
 from index.errors import (
     ArticleIndexError,
@@ -26,6 +26,7 @@ from index.errors import (
     IndexCorruptError,
     IndexNotBuiltError,
 )
+from index.files import set_aside
 from index.ingest.folder import iter_articles
 from index.ingest.passages import article_furniture
 from index.records import Article, ArticleWarning, SkippedFile

@@ -10,9 +10,7 @@ disk is full. A cache that cannot be read is moved aside and replaced by an empt
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
-import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -142,12 +140,3 @@ class EmbeddingCache:
         """Close, leaving the pending vectors for the next build to read (after a kill or Ctrl-C)."""
         self._connection.commit()
         self.close()
-
-
-def set_aside(path: Path) -> Path:
-    """Move an unreadable cache out of the way (kept for inspection, never read again)."""
-    aside = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%dT%H%M%S')}")
-    os.replace(path, aside)
-    for suffix in ("-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
-    return aside

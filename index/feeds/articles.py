@@ -9,11 +9,8 @@ link), so the same item keeps the same file even when its title changes.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +19,7 @@ from urllib.parse import urlsplit
 
 from index.feeds.fetch import Page
 from index.feeds.parse import FeedItem
+from index.files import write_atomically
 from index.ingest.decode import decode
 from index.ingest.html_page import HtmlText, extract_html
 from index.ingest.origin import Skip
@@ -166,24 +164,3 @@ def write_if_changed(path: Path, text: str) -> WriteOutcome:
         outcome = "new"
     write_atomically(path, data)
     return outcome
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never half of one (the temporary name is hidden)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with partial.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise
-    descriptor = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

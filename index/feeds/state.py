@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import FollowLockedError
-from index.feeds.articles import write_atomically
+from index.files import write_atomically
 
 _log = logging.getLogger(__name__)
 
