@@ -33,8 +33,9 @@ def new_client(**options: Any) -> discord.Client:
     return discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.05, **options)
 
 
-class AskBot(commands.Bot):
-    """A small bot with the shapes the real one uses: a synced slash command and a button."""
+class GuildBot(commands.Bot):
+    """A bot for the emulator's guild: its slash commands synced there at start, a delay its slow
+    commands wait, and the HTTP errors they met."""
 
     def __init__(self, guild_id: int, **options: Any) -> None:
         super().__init__(
@@ -46,6 +47,16 @@ class AskBot(commands.Bot):
         self.guild_object = discord.Object(guild_id)
         self.errors: asyncio.Queue[BaseException] = asyncio.Queue()
         self.slow_seconds = 0.0
+
+    async def setup_hook(self) -> None:
+        await self.tree.sync(guild=self.guild_object)
+
+
+class AskBot(GuildBot):
+    """A small bot with the shapes the real one uses: a synced slash command and a button."""
+
+    def __init__(self, guild_id: int, **options: Any) -> None:
+        super().__init__(guild_id, **options)
 
         @app_commands.command()
         @app_commands.describe(question="What you want to know")
@@ -73,9 +84,6 @@ class AskBot(commands.Bot):
         self.tree.add_command(ask, guild=self.guild_object)
         self.tree.add_command(slow, guild=self.guild_object)
         self.tree.add_command(confirm, guild=self.guild_object)
-
-    async def setup_hook(self) -> None:
-        await self.tree.sync(guild=self.guild_object)
 
 
 class ConfirmView(discord.ui.View):

@@ -8,11 +8,10 @@ from typing import Any
 import discord
 import pytest
 from discord import app_commands
-from discord.ext import commands
 
 from devtools.discord_emulator import DiscordEmulator
 from devtools.discord_emulator.discordpy import pointed_at, running
-from tests.devtools.discord_emulator.clients import TOKEN
+from tests.devtools.discord_emulator.clients import TOKEN, GuildBot
 
 DEADLINE = 0.3
 
@@ -33,19 +32,11 @@ class SlowView(discord.ui.View):
         await self.bot.answer_late(interaction)
 
 
-class ClockBot(commands.Bot):
+class ClockBot(GuildBot):
     """`/post` posts the slow view; `/later` defers and follows up after `slow_seconds`."""
 
     def __init__(self, guild_id: int, **options: Any) -> None:
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=discord.Intents.default(),
-            guild_ready_timeout=0.05,
-            **options,
-        )
-        self.guild_object = discord.Object(guild_id)
-        self.slow_seconds = 0.0
-        self.errors: asyncio.Queue[discord.HTTPException] = asyncio.Queue()
+        super().__init__(guild_id, **options)
 
         @app_commands.command()
         async def post(interaction: discord.Interaction) -> None:
@@ -75,9 +66,6 @@ class ClockBot(commands.Bot):
             await interaction.response.send_message("done", ephemeral=True)
         except discord.HTTPException as exc:
             self.errors.put_nowait(exc)
-
-    async def setup_hook(self) -> None:
-        await self.tree.sync(guild=self.guild_object)
 
 
 async def _posted_view(emu: DiscordEmulator, bot: ClockBot, user: Any) -> int:
