@@ -31,13 +31,6 @@ class HitLike(Protocol):
     def text(self) -> str: ...
 
 
-class ScoredHitLike(HitLike, Protocol):
-    """A search result with the retriever's score (needed for abstention thresholds)."""
-
-    @property
-    def score(self) -> float: ...
-
-
 SearchFn = Callable[[str, int], Sequence[HitLike]]
 
 
@@ -134,21 +127,6 @@ def run_evaluation(
         [outcome.latency_s for outcome in outcomes],
     )
     return metrics, outcomes
-
-
-def top_scores_without_gold(
-    search: Callable[[str, int], Sequence[ScoredHitLike]], questions: Sequence[SquadQuestion], k: int = 20
-) -> list[float]:
-    """Best score per question once the gold article's passages are dropped (as if it were not indexed).
-
-    Dropping hits afterwards equals removing the article for dense scores and nearly so for BM25
-    (document frequencies shift slightly); a question left with no hit scores -inf.
-    """
-    best: list[float] = []
-    for question in questions:
-        others = [hit for hit in search(question.text, k) if hit.article_id != question.article_id]
-        best.append(float(others[0].score) if others else float("-inf"))
-    return best
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,6 @@ class ScoredPassage:
     end: int
     text: str
     score: float
-    confidence: float
 
 
 @dataclass(frozen=True)
@@ -145,9 +144,7 @@ def _confidence(top: float | None) -> float:
 def _scored(hit: Hit) -> ScoredPassage:
     passage = hit.passage
     # The evaluator's "score" is what decides abstention: the stated confidence.
-    return ScoredPassage(
-        passage.article_id, passage.start, passage.end, passage.text, hit.confidence, hit.confidence
-    )
+    return ScoredPassage(passage.article_id, passage.start, passage.end, passage.text, hit.confidence)
 
 
 def report_text(report: EvalReport) -> str:

@@ -13,7 +13,6 @@ from index.evaluation.metrics import (
     choose_threshold,
     run_evaluation,
     summarise,
-    top_scores_without_gold,
 )
 from index.evaluation.squad import PARAGRAPH_SEPARATOR, load_squad
 from index.records import Article
@@ -128,16 +127,6 @@ def test_thresholds_trade_answered_for_abstained() -> None:
     assert (rates.answered, rates.abstained) == (0.8, 0.75)
     chosen = choose_threshold(answerable, unanswerable, min_answered=0.8)
     assert chosen.threshold == 0.6 and chosen.answered == 0.8 and chosen.abstained == 0.75
-
-
-def test_top_scores_without_gold_ignores_the_gold_article(squad_file: Path) -> None:
-    squad = load_squad(squad_file)
-    gold, other = squad.articles
-
-    def search(question: str, k: int) -> list[Hit]:
-        return [Hit(gold.id, 0, 5, "Paris", 0.9), Hit(other.id, 0, 6, "Berlin", 0.4)]
-
-    assert top_scores_without_gold(search, squad.questions[:1]) == [0.4]
 
 
 def test_calibration_bins_and_error_match_hand_counts() -> None:
