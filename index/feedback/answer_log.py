@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from index.errors import ArticleIndexError
 from index.feedback.export import LabelledQuestion, squad_data, write_json_atomically
@@ -104,10 +104,18 @@ class StoredAnswer:
 
     def has_shown(self, hit: Hit) -> bool:
         """Whether an already shown passage overlaps this hit (rows change between index versions)."""
+        return self.rank_of(hit) is not None
+
+    def rank_of(self, hit: Hit) -> int | None:
+        """The rank of the first shown passage that overlaps this hit, if any."""
         passage = hit.passage
-        return any(
-            s.article_id == passage.article_id and s.start < passage.end and passage.start < s.end
-            for s in self.shown
+        return next(
+            (
+                s.rank
+                for s in self.shown
+                if s.article_id == passage.article_id and s.start < passage.end and passage.start < s.end
+            ),
+            None,
         )
 
 
@@ -306,7 +314,9 @@ class AnswerLog:
         with self._lock:
             stored = _read_answer(self._connection, answer_id)
         assert stored is not None
-        return [_rank_of(stored, hit) for hit in hits]
+        ranks = [stored.rank_of(hit) for hit in hits]
+        assert None not in ranks  # add_shown has just recorded every one
+        return cast(list[int], ranks)
 
     def page_start(self, answer_id: int, viewer_id: int) -> int | None:
         """Where this viewer's next page of an answer starts (None: right after the answer itself)."""
@@ -464,15 +474,6 @@ def _unique_new(stored: StoredAnswer, hits: Sequence[Hit]) -> list[Hit]:
         if not stored.has_shown(hit) and not any(_same_passage(hit, kept) for kept in fresh):
             fresh.append(hit)
     return fresh
-
-
-def _rank_of(stored: StoredAnswer, hit: Hit) -> int:
-    passage = hit.passage
-    return next(
-        s.rank
-        for s in stored.shown
-        if s.article_id == passage.article_id and s.start < passage.end and passage.start < s.end
-    )
 
 
 def _same_passage(a: Hit, b: Hit) -> bool:
